@@ -28,7 +28,12 @@ export class TestMember {
   readonly config: Omit<RaftConfig, "id" | "storage" | "prng">;
   #seed: number;
 
-  constructor(id: NodeId, storage: MemoryStorage, config: Omit<RaftConfig, "id" | "storage" | "prng">, seed: number) {
+  constructor(
+    id: NodeId,
+    storage: MemoryStorage,
+    config: Omit<RaftConfig, "id" | "storage" | "prng">,
+    seed: number,
+  ) {
     this.id = id;
     this.storage = storage;
     this.config = config;

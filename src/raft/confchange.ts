@@ -175,13 +175,19 @@ export class Changer {
 }
 
 /** Asserts that a configuration and its progress map agree. */
-export function checkInvariants(config: TrackerConfig, progress: ReadonlyMap<NodeId, Progress>): void {
+export function checkInvariants(
+  config: TrackerConfig,
+  progress: ReadonlyMap<NodeId, Progress>,
+): void {
   for (const set of [config.incoming, config.outgoing, config.learners, config.learnersNext]) {
     for (const id of set) assert(progress.has(id), `no progress for ${id}`);
   }
   for (const id of config.learnersNext) {
     assert(config.outgoing.has(id), `${id} is in learnersNext, but not outgoing`);
-    assert(!progress.get(id)!.isLearner, `${id} is in learnersNext, but is already marked as learner`);
+    assert(
+      !progress.get(id)!.isLearner,
+      `${id} is in learnersNext, but is already marked as learner`,
+    );
   }
   for (const id of config.learners) {
     assert(!config.outgoing.has(id), `${id} is in learners and outgoing voters`);

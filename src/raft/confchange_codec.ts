@@ -7,7 +7,12 @@
  * @module
  */
 
-import type { ConfChange, ConfChangeSingle, ConfChangeTransition, ConfChangeType } from "./types.ts";
+import type {
+  ConfChange,
+  ConfChangeSingle,
+  ConfChangeTransition,
+  ConfChangeType,
+} from "./types.ts";
 
 const VERSION = 1;
 const TRANSITIONS: readonly ConfChangeTransition[] = ["auto", "jointImplicit", "jointExplicit"];
@@ -43,7 +48,9 @@ export function encodeConfChange(change: ConfChange): Uint8Array {
 
 /** Decodes a membership change; throws ConfChangeDecodeError on malformed bytes. */
 export function decodeConfChange(bytes: Uint8Array): ConfChange {
-  if (bytes.byteLength === 0) return { transition: "auto", changes: [], context: new Uint8Array(0) };
+  if (bytes.byteLength === 0) {
+    return { transition: "auto", changes: [], context: new Uint8Array(0) };
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fail = (why: string): never => {
     throw new ConfChangeDecodeError(`Cannot decode conf change: ${why}`);

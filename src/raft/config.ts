@@ -81,7 +81,9 @@ export interface RaftConfig {
 
 function positiveInteger(value: number, name: string): void {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RaftConfigError(`Cannot use raft config: "${name}" must be a positive integer, got ${value}`);
+    throw new RaftConfigError(
+      `Cannot use raft config: "${name}" must be a positive integer, got ${value}`,
+    );
   }
 }
 
@@ -104,7 +106,9 @@ export function validateConfig(config: RaftConfig): Required<RaftConfig> {
   positiveInteger(full.heartbeatTicks, "heartbeatTicks");
   positiveInteger(full.electionTicks, "electionTicks");
   if (full.electionTicks <= full.heartbeatTicks) {
-    throw new RaftConfigError("Cannot use raft config: electionTicks must be greater than heartbeatTicks");
+    throw new RaftConfigError(
+      "Cannot use raft config: electionTicks must be greater than heartbeatTicks",
+    );
   }
   positiveInteger(full.maxSizePerMsgBytes, "maxSizePerMsgBytes");
   positiveInteger(full.maxInflightMsgs, "maxInflightMsgs");
@@ -112,10 +116,14 @@ export function validateConfig(config: RaftConfig): Required<RaftConfig> {
   positiveInteger(full.maxCommittedSizePerReadyBytes, "maxCommittedSizePerReadyBytes");
   positiveInteger(full.readIndexPendingMax, "readIndexPendingMax");
   if (!Number.isSafeInteger(full.maxInflightBytes) || full.maxInflightBytes < 0) {
-    throw new RaftConfigError("Cannot use raft config: maxInflightBytes must be a non-negative integer");
+    throw new RaftConfigError(
+      "Cannot use raft config: maxInflightBytes must be a non-negative integer",
+    );
   }
   if (full.maxInflightBytes > 0 && full.maxInflightBytes < full.maxSizePerMsgBytes) {
-    throw new RaftConfigError("Cannot use raft config: maxInflightBytes must be at least maxSizePerMsgBytes");
+    throw new RaftConfigError(
+      "Cannot use raft config: maxInflightBytes must be at least maxSizePerMsgBytes",
+    );
   }
   if (!Number.isSafeInteger(full.applied) || full.applied < 0) {
     throw new RaftConfigError("Cannot use raft config: applied must be a non-negative integer");

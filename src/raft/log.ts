@@ -49,7 +49,10 @@ export class RaftLog {
     const lastNewIndex = index + entries.length;
     const conflict = this.findConflict(entries);
     if (conflict !== 0) {
-      assert(conflict > this.committed, `entry ${conflict} conflicts with committed entry [committed(${this.committed})]`);
+      assert(
+        conflict > this.committed,
+        `entry ${conflict} conflicts with committed entry [committed(${this.committed})]`,
+      );
       const start = keepConflicts ? Math.max(conflict, this.lastIndex() + 1) : conflict;
       if (start <= lastNewIndex) this.append(entries.slice(start - (index + 1)));
     }
@@ -61,7 +64,10 @@ export class RaftLog {
   append(entries: readonly Entry[]): number {
     if (entries.length === 0) return this.lastIndex();
     const after = entries[0]!.index - 1;
-    assert(after >= this.committed, `after(${after}) is out of range [committed(${this.committed})]`);
+    assert(
+      after >= this.committed,
+      `after(${after}) is out of range [committed(${this.committed})]`,
+    );
     this.unstable.truncateAndAppend(entries);
     return this.lastIndex();
   }

@@ -12,7 +12,7 @@ export * from "./errors.ts";
 export * from "./storage.ts";
 export * from "./config.ts";
 export * from "./raw_node.ts";
-export { decodeConfChange, encodeConfChange, ConfChangeDecodeError } from "./confchange_codec.ts";
+export { ConfChangeDecodeError, decodeConfChange, encodeConfChange } from "./confchange_codec.ts";
 export { ConfChangeError } from "./confchange.ts";
 export { describeEntry, describeMessage } from "./describe.ts";
 export type { ProgressState } from "./progress.ts";

@@ -17,7 +17,7 @@ import { bytesEqual } from "../util/bytes.ts";
 import type { ConfChangeResult } from "./confchange.ts";
 import { Changer, isAutoLeave, isEnterJoint, isLeaveJoint, restoreConfig } from "./confchange.ts";
 import { decodeConfChange } from "./confchange_codec.ts";
-import type { RaftConfig, RaftBug } from "./config.ts";
+import type { RaftBug, RaftConfig } from "./config.ts";
 import { validateConfig } from "./config.ts";
 import { ProposalDroppedError } from "./errors.ts";
 import { RaftLog } from "./log.ts";
@@ -140,7 +140,9 @@ export class Raft {
     } else {
       assert((fields.term ?? 0) === 0, `term should not be set when sending ${type}`);
     }
-    const term = isVote || type === "MsgProp" || type === "MsgReadIndex" ? fields.term ?? 0 : this.term;
+    const term = isVote || type === "MsgProp" || type === "MsgReadIndex"
+      ? fields.term ?? 0
+      : this.term;
     const from = fields.from ?? NONE;
     this.msgs.push(message({ ...fields, term, from: from === NONE ? this.id : from }));
   }
@@ -303,7 +305,10 @@ export class Raft {
       data: entry.data,
     }));
     const size = payloadBytes(stamped);
-    if (this.uncommittedBytes > 0 && size > 0 && this.uncommittedBytes + size > this.maxUncommittedBytes) {
+    if (
+      this.uncommittedBytes > 0 && size > 0 &&
+      this.uncommittedBytes + size > this.maxUncommittedBytes
+    ) {
       return false;
     }
     this.uncommittedBytes += size;
@@ -449,7 +454,9 @@ export class Raft {
       return true;
     }
     if (m.term < this.term) {
-      if ((this.checkQuorum || this.preVote) && (m.type === "MsgHeartbeat" || m.type === "MsgApp")) {
+      if (
+        (this.checkQuorum || this.preVote) && (m.type === "MsgHeartbeat" || m.type === "MsgApp")
+      ) {
         // A leader behind us: our answer carries our term and makes it step down.
         this.send({ type: "MsgAppResp", to: m.from });
       } else if (m.type === "MsgPreVote") {
@@ -464,7 +471,8 @@ export class Raft {
     const canVote = this.vote === m.from ||
       (this.vote === NONE && this.lead === NONE) ||
       (m.type === "MsgPreVote" && m.term > this.term);
-    const upToDate = this.bugs.has("noUpToDateCheck") || this.raftLog.isUpToDate(m.index, m.logTerm);
+    const upToDate = this.bugs.has("noUpToDateCheck") ||
+      this.raftLog.isUpToDate(m.index, m.logTerm);
     if (canVote && upToDate) {
       this.send({ type: voteResponseType(m.type), to: m.from, term: m.term });
       if (m.type === "MsgVote") {
@@ -477,7 +485,9 @@ export class Raft {
   }
 
   #stepCandidate(m: Message): void {
-    const ownVoteResp: MessageType = this.state === "preCandidate" ? "MsgPreVoteResp" : "MsgVoteResp";
+    const ownVoteResp: MessageType = this.state === "preCandidate"
+      ? "MsgPreVoteResp"
+      : "MsgVoteResp";
     switch (m.type) {
       case "MsgProp":
         throw new ProposalDroppedError("raft proposal dropped: no leader");
@@ -608,7 +618,9 @@ export class Raft {
   #handlePropose(m: Message): void {
     assert(m.entries.length > 0, "stepped empty MsgProp");
     if (!this.tracker.progress.has(this.id)) {
-      throw new ProposalDroppedError("raft proposal dropped: leader was removed from the configuration");
+      throw new ProposalDroppedError(
+        "raft proposal dropped: leader was removed from the configuration",
+      );
     }
     if (this.leadTransferee !== NONE) {
       throw new ProposalDroppedError("raft proposal dropped: leadership transfer in progress");
@@ -752,7 +764,9 @@ export class Raft {
   }
 
   #releaseReads(round: number): void {
-    for (const status of this.readOnly.advance(round)) this.#answerRead(status.request, status.index);
+    for (const status of this.readOnly.advance(round)) {
+      this.#answerRead(status.request, status.index);
+    }
   }
 
   #answerRead(request: Message, index: number): void {
@@ -824,7 +838,10 @@ export class Raft {
       return false;
     }
     this.raftLog.restore(snapshot);
-    const fresh = new ProgressTracker(this.tracker.inflightMessagesMax, this.tracker.inflightBytesMax);
+    const fresh = new ProgressTracker(
+      this.tracker.inflightMessagesMax,
+      this.tracker.inflightBytesMax,
+    );
     const restored = restoreConfig(fresh, this.raftLog.lastIndex(), confState);
     this.#switchToConfig(restored);
     return true;
@@ -872,7 +889,12 @@ export class Raft {
    * The caller persisted `entries` (and the snapshot) of a Ready and applied
    * its committed entries up to `appliedIndex` (0: none).
    */
-  advance(appliedIndex: number, stableEntry: Entry | null, snapshotIndex: number, committed: readonly Entry[]): void {
+  advance(
+    appliedIndex: number,
+    stableEntry: Entry | null,
+    snapshotIndex: number,
+    committed: readonly Entry[],
+  ): void {
     if (appliedIndex > 0) {
       const oldApplied = this.raftLog.applied;
       this.raftLog.appliedTo(appliedIndex);

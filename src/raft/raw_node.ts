@@ -36,7 +36,9 @@ export interface RaftStatus {
   readonly config: ConfState;
   readonly leadTransferee: NodeId;
   /** Per member, when this member leads. */
-  readonly progress: ReadonlyMap<NodeId, { match: number; next: number; state: ProgressState }> | null;
+  readonly progress:
+    | ReadonlyMap<NodeId, { match: number; next: number; state: ProgressState }>
+    | null;
 }
 
 /** The handle on one Raft member. */
@@ -147,7 +149,9 @@ export class RawNode {
   hasReady(): boolean {
     const r = this.#raft;
     const soft = r.softState();
-    if (soft.lead !== this.#prevSoftState.lead || soft.raftState !== this.#prevSoftState.raftState) {
+    if (
+      soft.lead !== this.#prevSoftState.lead || soft.raftState !== this.#prevSoftState.raftState
+    ) {
       return true;
     }
     if (!hardStateEqual(this.#reportedHardState(), this.#prevHardState)) return true;

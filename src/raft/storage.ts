@@ -87,7 +87,10 @@ export class MemoryStorage implements Storage {
       this.lastIndex() === 0 && this.#snapshot.metadata.index === 0,
       "bootstrap needs an empty storage",
     );
-    this.#snapshot = { data: this.#snapshot.data, metadata: { ...this.#snapshot.metadata, confState } };
+    this.#snapshot = {
+      data: this.#snapshot.data,
+      metadata: { ...this.#snapshot.metadata, confState },
+    };
   }
 
   /** Records the durable hard state. */
@@ -152,7 +155,10 @@ export class MemoryStorage implements Storage {
   createSnapshot(index: number, confState: ConfState | null, data: Uint8Array): Snapshot {
     if (index <= this.#snapshot.metadata.index) throw new SnapOutOfDateError();
     const offset = this.#entries[0]!.index;
-    assert(index <= this.lastIndex(), `snapshot ${index} is out of bound lastindex(${this.lastIndex()})`);
+    assert(
+      index <= this.lastIndex(),
+      `snapshot ${index} is out of bound lastindex(${this.lastIndex()})`,
+    );
     const metadata = {
       index,
       term: this.#entries[index - offset]!.term,
@@ -166,7 +172,10 @@ export class MemoryStorage implements Storage {
   compact(compactIndex: number): void {
     const offset = this.#entries[0]!.index;
     if (compactIndex <= offset) throw new CompactedError();
-    assert(compactIndex <= this.lastIndex(), `compact ${compactIndex} is out of bound lastindex(${this.lastIndex()})`);
+    assert(
+      compactIndex <= this.lastIndex(),
+      `compact ${compactIndex} is out of bound lastindex(${this.lastIndex()})`,
+    );
     const i = compactIndex - offset;
     const kept = this.#entries.slice(i);
     const first = kept[0]!;
@@ -186,7 +195,10 @@ export class MemoryStorage implements Storage {
     if (last < first) return;
     const fresh = first > entries[0]!.index ? entries.slice(first - entries[0]!.index) : entries;
     const offset = fresh[0]!.index - this.#entries[0]!.index;
-    assert(offset <= this.#entries.length, `missing log entry [last: ${this.lastIndex()}, append at: ${fresh[0]!.index}]`);
+    assert(
+      offset <= this.#entries.length,
+      `missing log entry [last: ${this.lastIndex()}, append at: ${fresh[0]!.index}]`,
+    );
     if (offset < this.#entries.length) this.#entries.length = offset;
     for (const entry of fresh) this.#entries.push(entry);
   }

@@ -73,7 +73,11 @@ export class ProgressTracker {
 
   /** A fresh Progress for a member added to the configuration. */
   newProgress(next: number, isLearner: boolean): Progress {
-    return new Progress(next, isLearner, new Inflights(this.inflightMessagesMax, this.inflightBytesMax));
+    return new Progress(
+      next,
+      isLearner,
+      new Inflights(this.inflightMessagesMax, this.inflightBytesMax),
+    );
   }
 
   voters(): JointVoters {

@@ -58,7 +58,9 @@ export class SeededPrng implements Prng {
 
   nextInt(maxExclusive: number): number {
     if (!(Number.isSafeInteger(maxExclusive) && maxExclusive > 0)) {
-      throw new RangeError(`Cannot draw an integer below "${maxExclusive}": expected a positive safe integer`);
+      throw new RangeError(
+        `Cannot draw an integer below "${maxExclusive}": expected a positive safe integer`,
+      );
     }
     if (maxExclusive <= 0x100000000) {
       // Rejection sampling keeps the distribution uniform.
