@@ -157,10 +157,12 @@ export class TestNetwork {
     target.node.step(m);
   }
 
-  /** Ticks one member `n` times, then stabilizes. */
+  /** Ticks one member `n` times, stabilizing after each tick. */
   tick(id: NodeId, n = 1): void {
-    for (let i = 0; i < n; i++) this.member(id).node.tick();
-    this.stabilize();
+    for (let i = 0; i < n; i++) {
+      this.member(id).node.tick();
+      this.stabilize();
+    }
   }
 
   /** Campaigns at `id` and stabilizes. */
