@@ -896,9 +896,8 @@ export class Raft {
     committed: readonly Entry[],
   ): void {
     if (appliedIndex > 0) {
-      const oldApplied = this.raftLog.applied;
       this.raftLog.appliedTo(appliedIndex);
-      this.#maybeAutoLeave(oldApplied, appliedIndex);
+      this.#maybeAutoLeave(appliedIndex);
     }
     this.uncommittedBytes = Math.max(0, this.uncommittedBytes - payloadBytes(committed));
     if (stableEntry !== null) this.raftLog.stableTo(stableEntry.index, stableEntry.term);
@@ -917,13 +916,14 @@ export class Raft {
     }
   }
 
-  #maybeAutoLeave(oldApplied: number, newApplied: number): void {
+  #maybeAutoLeave(newApplied: number): void {
+    // Once the entry that entered the joint configuration is applied (and no
+    // later conf change is pending), propose leaving it. A transfer in
+    // progress drops the proposal; it is proposed again on a later apply.
     if (
       this.state !== "leader" || !this.tracker.config.autoLeave ||
-      oldApplied > this.pendingConfIndex || newApplied < this.pendingConfIndex
+      newApplied < this.pendingConfIndex
     ) return;
-    // Propose leaving the joint configuration; a transfer in progress may drop
-    // it, and then the next leader leaves the joint configuration instead.
     try {
       this.step(message({
         type: "MsgProp",

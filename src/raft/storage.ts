@@ -155,6 +155,7 @@ export class MemoryStorage implements Storage {
   createSnapshot(index: number, confState: ConfState | null, data: Uint8Array): Snapshot {
     if (index <= this.#snapshot.metadata.index) throw new SnapOutOfDateError();
     const offset = this.#entries[0]!.index;
+    if (index < offset) throw new CompactedError();
     assert(
       index <= this.lastIndex(),
       `snapshot ${index} is out of bound lastindex(${this.lastIndex()})`,
