@@ -91,6 +91,8 @@ export interface TestNetworkOptions {
   preVote?: boolean;
   checkQuorum?: boolean;
   learners?: readonly NodeId[];
+  /** The state machine's initial bytes, kept in every initial member's bootstrap snapshot. */
+  initialData?: Uint8Array;
   seed?: number;
   config?: Partial<Omit<RaftConfig, "id" | "storage" | "prng">>;
 }
@@ -106,13 +108,18 @@ export class TestNetwork {
   /** Called on every message before delivery; return false to drop it. */
   filter: ((m: Message) => boolean) | null = null;
 
+  /**
+   * Members `ids`, each bootstrapped with the initial configuration (a
+   * snapshot at BOOTSTRAP_INDEX). A member added later with `add` may start
+   * from an empty MemoryStorage, as a joining member does.
+   */
   constructor(ids: readonly NodeId[], options: TestNetworkOptions = {}) {
     const voters = ids.filter((id) => !(options.learners ?? []).includes(id));
     const confState: ConfState = { ...EMPTY_CONF_STATE, voters, learners: options.learners ?? [] };
     let seed = options.seed ?? 1;
     for (const id of ids) {
       const storage = new MemoryStorage();
-      storage.bootstrap(confState);
+      storage.bootstrap(confState, options.initialData);
       this.add(id, storage, options, seed);
       seed += 1000;
     }

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { TestNetwork } from "./_test_network.ts";
 import type { TestNetworkOptions } from "./_test_network.ts";
 import { CAMPAIGN_TRANSFER } from "./raft.ts";
+import { BOOTSTRAP_INDEX } from "./storage.ts";
 import type { Message, MessageType, NodeId } from "./types.ts";
 import { message, NONE } from "./types.ts";
 
@@ -132,7 +133,8 @@ Deno.test("PreVote: a pre-candidate neither increments its term nor votes, and i
   assert.equal(rd.mustSync, false);
   assert.deepEqual(
     rd.messages.map((m) => [m.type, m.to, m.term, m.index, m.logTerm]),
-    [["MsgPreVote", 2n, 1, 0, 0], ["MsgPreVote", 3n, 1, 0, 0]],
+    // Its log is only the bootstrap snapshot: last index BOOTSTRAP_INDEX, term 0.
+    [["MsgPreVote", 2n, 1, BOOTSTRAP_INDEX, 0], ["MsgPreVote", 3n, 1, BOOTSTRAP_INDEX, 0]],
     "the pre-vote asks about the term it would campaign in",
   );
   candidate.node.advance();
@@ -142,11 +144,15 @@ Deno.test("PreVote: a pre-candidate neither increments its term nor votes, and i
 
   // A voter grants the pre-vote without changing its own term or vote.
   const voter = net.member(2n);
+  voter.drain();
+  const stored = voter.storage.hardState();
+  assert.deepEqual([stored.term, stored.vote], [0, NONE]);
   voter.node.step(rd.messages[0]!);
   const answers = voter.drain();
   assert.deepEqual(answers.map((m) => [m.type, m.term, m.reject]), [["MsgPreVoteResp", 1, false]]);
-  assert.deepEqual(voter.storage.hardState(), { term: 0, vote: NONE, commit: 0 });
+  assert.deepEqual(voter.storage.hardState(), stored, "nothing new persisted");
   assert.equal(voter.node.status().hardState.term, 0);
+  assert.equal(voter.node.status().hardState.vote, NONE);
 
   // Cut off, the pre-candidate keeps polling at the same term.
   net.isolate(1n);

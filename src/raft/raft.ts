@@ -347,6 +347,13 @@ export class Raft {
     if (this.electionElapsed >= this.electionTimeout) {
       this.electionElapsed = 0;
       if (this.checkQuorum) this.step(message({ type: "MsgCheckQuorum", from: this.id }));
+      // A removed leader had an election timeout to hand off (and to spread
+      // the commit of its removal); now it stops leading, so the others elect
+      // a leader even if the chosen voter is down.
+      if (this.state === "leader" && this.#removedFromVoters()) {
+        this.becomeFollower(this.term, NONE);
+        return;
+      }
       // A transfer that did not finish within an election timeout is abandoned.
       if (this.state === "leader" && this.leadTransferee !== NONE) this.leadTransferee = NONE;
     }
@@ -454,10 +461,10 @@ export class Raft {
       return true;
     }
     if (m.term < this.term) {
-      if (
-        (this.checkQuorum || this.preVote) && (m.type === "MsgHeartbeat" || m.type === "MsgApp")
-      ) {
-        // A leader behind us: our answer carries our term and makes it step down.
+      if (m.type === "MsgHeartbeat" || m.type === "MsgApp") {
+        // A leader behind us (delayed, partitioned, or removed and no longer
+        // tracked by the new leader): our answer carries our term and makes
+        // it step down.
         this.send({ type: "MsgAppResp", to: m.from });
       } else if (m.type === "MsgPreVote") {
         this.send({ type: "MsgPreVoteResp", to: m.from, term: this.term, reject: true });
@@ -663,7 +670,15 @@ export class Raft {
       return;
     }
     const wasPaused = pr.isPaused();
-    if (!(pr.maybeUpdate(m.index) || (pr.match === m.index && pr.state === "probe"))) return;
+    const caughtUp = pr.match === m.index && m.index === this.raftLog.lastIndex();
+    // Only an acknowledgement of something new moves flow control on. A stale
+    // or duplicated one (equal to match) switches probe to replicate only when
+    // the follower already holds the whole log: otherwise every reordered ack
+    // would restart a burst of inflight messages.
+    if (!(pr.maybeUpdate(m.index) || (caughtUp && pr.state === "probe"))) {
+      this.#maybeSendTimeoutNow(m.from);
+      return;
+    }
     if (pr.state === "probe") {
       pr.becomeReplicate();
     } else if (pr.state === "snapshot" && pr.match + 1 >= this.raftLog.firstIndex()) {
@@ -680,8 +695,14 @@ export class Raft {
     }
     // Flow control may now allow several messages at once.
     while (this.maybeSendAppend(m.from, false)) { /* keep sending */ }
-    if (m.from === this.leadTransferee && pr.match === this.raftLog.lastIndex()) {
-      this.send({ type: "MsgTimeoutNow", to: m.from });
+    this.#maybeSendTimeoutNow(m.from);
+  }
+
+  /** Completes a leader transfer once the transferee holds the whole log. */
+  #maybeSendTimeoutNow(from: NodeId): void {
+    const pr = this.tracker.progress.get(from);
+    if (from === this.leadTransferee && pr !== undefined && pr.match === this.raftLog.lastIndex()) {
+      this.send({ type: "MsgTimeoutNow", to: from });
     }
   }
 
@@ -706,7 +727,8 @@ export class Raft {
   // ---- ReadIndex ----------------------------------------------------------------
 
   #handleReadIndex(m: Message): void {
-    if (this.tracker.isSingleton()) {
+    if (this.tracker.isSingleton() && this.tracker.config.incoming.has(this.id)) {
+      // We are the only voter: nobody else can lead.
       this.#answerRead(m, this.raftLog.committed);
       return;
     }
@@ -830,8 +852,9 @@ export class Raft {
       this.becomeFollower(this.term + 1, NONE);
       return false;
     }
-    const members = [...confState.voters, ...confState.learners, ...confState.votersOutgoing];
-    if (!members.includes(this.id)) return false;
+    // A snapshot whose membership does not name us is still installed: a member
+    // joining the cluster receives the leader's latest snapshot, which may
+    // predate its own addition (the entry adding it follows in the log).
     if (this.raftLog.matchTerm(index, term)) {
       // We already hold the snapshot's last entry: fast-forward the commit index.
       this.raftLog.commitTo(index);
@@ -865,11 +888,6 @@ export class Raft {
     const confState = this.tracker.confState();
     const pr = this.tracker.progress.get(this.id);
     this.isLearner = pr !== undefined && pr.isLearner;
-    if ((pr === undefined || this.isLearner) && this.state === "leader") {
-      // Removed or demoted: step down so that a member of the configuration leads.
-      this.becomeFollower(this.term, NONE);
-      return confState;
-    }
     if (this.state !== "leader" || confState.voters.length === 0) return confState;
     if (this.maybeCommit()) {
       this.bcastAppend();
@@ -880,7 +898,41 @@ export class Raft {
     if (this.leadTransferee !== NONE && !this.tracker.config.incoming.has(this.leadTransferee)) {
       this.leadTransferee = NONE;
     }
+    if (this.#removedFromVoters()) this.#handOffLeadership();
     return confState;
+  }
+
+  /** Whether this member is no longer a voter of the configuration. */
+  #removedFromVoters(): boolean {
+    return !this.tracker.isVoter(this.id);
+  }
+
+  /**
+   * A leader removed from the voters keeps leading for one more election
+   * timeout (so the others learn that its removal committed) and hands
+   * leadership to the most up-to-date remaining voter: MsgTimeoutNow follows
+   * that voter's acknowledgement of the log and commit index, by which time
+   * it has applied the change. Stepping down at once could strand a voter
+   * whose configuration still needs the removed member's vote.
+   */
+  #handOffLeadership(): void {
+    if (this.leadTransferee !== NONE) return;
+    let best = NONE;
+    let bestMatch = -1;
+    for (const id of this.tracker.voterIds()) {
+      const match = this.tracker.progress.get(id)!.match;
+      if (id !== this.id && match > bestMatch) {
+        best = id;
+        bestMatch = match;
+      }
+    }
+    if (best === NONE) {
+      this.becomeFollower(this.term, NONE);
+      return;
+    }
+    this.electionElapsed = 0;
+    this.leadTransferee = best;
+    this.sendAppend(best);
   }
 
   // ---- advance --------------------------------------------------------------------

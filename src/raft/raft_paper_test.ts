@@ -12,11 +12,18 @@ import { SeededPrng } from "../util/prng.ts";
 import { TestNetwork } from "./_test_network.ts";
 import type { RaftBug, RaftConfig } from "./config.ts";
 import { RawNode } from "./raw_node.ts";
-import { MemoryStorage } from "./storage.ts";
+import { BOOTSTRAP_INDEX, MemoryStorage } from "./storage.ts";
 import type { Entry, Message, MessageType, NodeId, Ready, StateType } from "./types.ts";
 import { EMPTY_CONF_STATE, message, NONE } from "./types.ts";
 
 // ---- helpers -------------------------------------------------------------------------------
+
+/**
+ * Every member starts from the bootstrap snapshot at B (term 0): the log
+ * proper begins at B + 1, so the first leader's empty entry is B + 1, and
+ * "before the first entry" is (B, 0) rather than (0, 0).
+ */
+const B = BOOTSTRAP_INDEX;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -25,11 +32,11 @@ function bytes(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** Entries at indexes 1.. with the given terms. */
+/** Entries at indexes B + 1.. with the given terms. */
 function logOfTerms(terms: readonly number[]): Entry[] {
   return terms.map((term, i) => ({
     term,
-    index: i + 1,
+    index: B + 1 + i,
     type: "normal" as const,
     data: bytes(`e${i + 1}`),
   }));
@@ -40,7 +47,7 @@ function entry(index: number, term: number, data = `e${index}`): Entry {
 }
 
 interface PeerOptions {
-  /** Terms of the entries already in the stable log (indexes 1..). */
+  /** Terms of the entries already in the stable log (indexes B + 1..). */
   log?: readonly number[];
   term?: number;
   vote?: NodeId;
@@ -73,7 +80,7 @@ class Peer {
       this.storage.setHardState({
         term: options.term ?? 0,
         vote: options.vote ?? NONE,
-        commit: options.commit ?? 0,
+        commit: options.commit ?? B, // the bootstrap snapshot is committed
       });
     }
     this.#seed = options.seed ?? 1;
@@ -134,10 +141,10 @@ class Peer {
     return this.node.status().commit;
   }
 
-  /** Terms of the stable log, indexes 1..last. */
+  /** Terms of the stable log, indexes B + 1..last. */
   storedTerms(): number[] {
     const terms: number[] = [];
-    for (let i = 1; i <= this.storage.lastIndex(); i++) terms.push(this.storage.term(i));
+    for (let i = B + 1; i <= this.storage.lastIndex(); i++) terms.push(this.storage.term(i));
     return terms;
   }
 }
@@ -185,7 +192,7 @@ Deno.test("§5.1 a server starts as a follower, also when it restarts with a per
   assert.equal(fresh.term, 0);
   assert.equal(fresh.lead, NONE);
 
-  const restarted = new Peer(1n, V3, { log: [1, 2, 5], term: 5, vote: 2n, commit: 2 });
+  const restarted = new Peer(1n, V3, { log: [1, 2, 5], term: 5, vote: 2n, commit: B + 2 });
   assert.equal(restarted.state, "follower");
   assert.equal(restarted.term, 5);
   assert.equal(restarted.node.status().hardState.vote, 2n);
@@ -209,7 +216,7 @@ Deno.test("§5.1 a message with a higher term updates the term and reverts any r
       peer.drain();
       assert.equal(peer.state, role);
       const higher = peer.term + 5;
-      peer.step({ type, from: 2n, term: higher, index: 0, logTerm: 0 });
+      peer.step({ type, from: 2n, term: higher, index: B, logTerm: 0 });
       const what = `${role} stepping ${type}`;
       assert.equal(peer.state, "follower", what);
       assert.equal(peer.term, higher, what);
@@ -227,12 +234,13 @@ Deno.test("§5.1 a message with a stale term is ignored (only answered to make i
     preVote: boolean;
     reply: MessageType | null;
   }[] = [
-    { type: "MsgApp", checkQuorum: false, preVote: false, reply: null },
-    { type: "MsgHeartbeat", checkQuorum: false, preVote: false, reply: null },
+    // A stale leader must learn of the newer term: a leader removed from the configuration
+    // is no longer contacted by the new one, and with CheckQuorum or PreVote a member stuck
+    // at a higher term could otherwise never rejoin.
+    { type: "MsgApp", checkQuorum: false, preVote: false, reply: "MsgAppResp" },
+    { type: "MsgHeartbeat", checkQuorum: false, preVote: false, reply: "MsgAppResp" },
     { type: "MsgVote", checkQuorum: false, preVote: false, reply: null },
     { type: "MsgAppResp", checkQuorum: false, preVote: false, reply: null },
-    // A stale leader must learn of the newer term, or a member stuck at a higher term could
-    // never rejoin while CheckQuorum or PreVote keep it from disrupting the cluster.
     { type: "MsgApp", checkQuorum: true, preVote: false, reply: "MsgAppResp" },
     { type: "MsgHeartbeat", checkQuorum: false, preVote: true, reply: "MsgAppResp" },
     { type: "MsgPreVote", checkQuorum: false, preVote: true, reply: "MsgPreVoteResp" },
@@ -242,7 +250,7 @@ Deno.test("§5.1 a message with a stale term is ignored (only answered to make i
     const peer = new Peer(1n, V3, {
       log: [1, 2],
       term: 3,
-      commit: 1,
+      commit: B + 1,
       checkQuorum: c.checkQuorum,
       preVote: c.preVote,
     });
@@ -251,16 +259,16 @@ Deno.test("§5.1 a message with a stale term is ignored (only answered to make i
       type: c.type,
       from: 2n,
       term: 2,
-      index: 2,
+      index: B + 2,
       logTerm: 2,
-      commit: 2,
-      entries: c.type === "MsgApp" ? [entry(3, 2)] : [],
+      commit: B + 2,
+      entries: c.type === "MsgApp" ? [entry(B + 3, 2)] : [],
     });
     assert.equal(peer.term, 3, what);
     assert.equal(peer.state, "follower", what);
     assert.equal(peer.lead, NONE, what);
-    assert.equal(peer.node.status().lastIndex, 2, `${what}: log must not change`);
-    assert.equal(peer.commit, 1, `${what}: commit must not change`);
+    assert.equal(peer.node.status().lastIndex, B + 2, `${what}: log must not change`);
+    assert.equal(peer.commit, B + 1, `${what}: commit must not change`);
     assert.equal(peer.node.status().hardState.vote, NONE, what);
     if (c.reply === null) {
       assert.deepEqual(out, [], what);
@@ -299,7 +307,7 @@ Deno.test("§5.2 the leader sends a heartbeat to every follower each heartbeatTi
 
 Deno.test("§5.2 a follower or candidate that hears nothing for its election timeout campaigns", () => {
   for (const role of ["follower", "candidate"] as const) {
-    const peer = new Peer(1n, V3, { log: [1, 1], term: 1, commit: 1, seed: 42 });
+    const peer = new Peer(1n, V3, { log: [1, 1], term: 1, commit: B + 1, seed: 42 });
     if (role === "candidate") peer.node.campaign();
     peer.drain();
     const term = peer.term;
@@ -316,7 +324,7 @@ Deno.test("§5.2 a follower or candidate that hears nothing for its election tim
     assert.equal(peer.node.status().hardState.vote, 1n, `${role} votes for itself`);
     assert.deepEqual(
       out.map((m) => [m.type, m.to, m.term, m.index, m.logTerm]),
-      [["MsgVote", 2n, term + 1, 2, 1], ["MsgVote", 3n, term + 1, 2, 1]],
+      [["MsgVote", 2n, term + 1, B + 2, 1], ["MsgVote", 3n, term + 1, B + 2, 1]],
       role,
     );
   }
@@ -380,7 +388,7 @@ Deno.test("§5.2 a candidate steps down on AppendEntries from a leader of its te
       peer.node.campaign();
       peer.drain();
       const term = peer.term + termDelta;
-      peer.step({ type, from: 2n, term, index: 0, logTerm: 0 });
+      peer.step({ type, from: 2n, term, index: B, logTerm: 0 });
       const what = `${type} at candidate term + ${termDelta}`;
       assert.equal(peer.state, "follower", what);
       assert.equal(peer.lead, 2n, what);
@@ -431,7 +439,7 @@ Deno.test("§5.2 a member votes at most once per term, first come first served, 
     { from: 2n, term: 2, granted: false, vote: 3n },
   ];
   for (const [i, s] of steps.entries()) {
-    const out = peer.step({ type: "MsgVote", from: s.from, term: s.term, index: 0, logTerm: 0 });
+    const out = peer.step({ type: "MsgVote", from: s.from, term: s.term, index: B, logTerm: 0 });
     const what = `step ${i}: vote request from ${s.from} at term ${s.term}`;
     assert.equal(out.length, 1, what);
     assert.equal(out[0]!.type, "MsgVoteResp", what);
@@ -464,12 +472,12 @@ Deno.test("§5.2 a candidate votes for itself and persists that vote in the Read
 Deno.test("§5.2 a granted vote is durable before the MsgVoteResp is sent, so a restart cannot vote twice", () => {
   for (const bugs of [[], ["voteNotPersisted"]] as RaftBug[][]) {
     const peer = new Peer(1n, V3, { bugs });
-    const granted = peer.step({ type: "MsgVote", from: 2n, term: 1, index: 0, logTerm: 0 });
+    const granted = peer.step({ type: "MsgVote", from: 2n, term: 1, index: B, logTerm: 0 });
     assert.equal(granted[0]!.reject, false);
     const rd = peer.readies.find((r) => r.messages.some((m) => m.type === "MsgVoteResp"));
     assert.ok(rd !== undefined && rd.hardState !== null);
     peer.restart();
-    const second = peer.step({ type: "MsgVote", from: 3n, term: 1, index: 0, logTerm: 0 });
+    const second = peer.step({ type: "MsgVote", from: 3n, term: 1, index: B, logTerm: 0 });
     if (bugs.length === 0) {
       assert.equal(rd.hardState.vote, 2n);
       assert.equal(second[0]!.reject, true, "after a restart the member still voted for 2");
@@ -486,14 +494,18 @@ Deno.test("§5.3 the leader appends a proposal to its log and sends it to every 
   const leader = establishedLeader(V3);
   leader.node.propose(bytes("x"));
   const rd = leader.node.ready();
-  assert.deepEqual(rd.entries.map((e) => [e.index, e.term, decoder.decode(e.data)]), [[2, 1, "x"]]);
+  // The empty entry of term 1 is at B + 1 and committed; the proposal follows it.
+  assert.deepEqual(
+    rd.entries.map((e) => [e.index, e.term, decoder.decode(e.data)]),
+    [[B + 2, 1, "x"]],
+  );
   const apps = ofType(rd.messages, "MsgApp");
   assert.deepEqual(
     apps.map((m) => [m.to, m.index, m.logTerm, m.commit, m.entries.map((e) => e.index)]),
-    [[2n, 1, 1, 1, [2]], [3n, 1, 1, 1, [2]]],
+    [[2n, B + 1, 1, B + 1, [B + 2]], [3n, B + 1, 1, B + 1, [B + 2]]],
   );
   leader.node.advance();
-  assert.equal(leader.commit, 1, "not committed before a follower stored it");
+  assert.equal(leader.commit, B + 1, "not committed before a follower stored it");
 });
 
 Deno.test("§5.3 an entry is committed once a majority stores it", () => {
@@ -526,15 +538,18 @@ Deno.test("§5.3 the leader counts its own copy toward the majority only once it
   const leader = establishedLeader(V3);
   leader.node.propose(bytes("x"));
   // A follower's acknowledgement arrives before the leader has persisted its own entry.
-  leader.node.step(message({ type: "MsgAppResp", from: 2n, to: 1n, term: 1, index: 2 }));
-  assert.equal(leader.commit, 1, "one of three copies is durable");
+  leader.node.step(message({ type: "MsgAppResp", from: 2n, to: 1n, term: 1, index: B + 2 }));
+  assert.equal(leader.commit, B + 1, "one of three copies is durable");
   const rd = leader.node.ready();
   assert.deepEqual(rd.committedEntries, []);
   leader.storage.append(rd.entries);
   leader.node.advance();
-  assert.equal(leader.commit, 2, "the leader's durable copy completes the majority");
+  assert.equal(leader.commit, B + 2, "the leader's durable copy completes the majority");
   leader.drain();
-  assert.deepEqual(leader.readies.flatMap((r) => r.committedEntries).map((e) => e.index), [1, 2]);
+  assert.deepEqual(
+    leader.readies.flatMap((r) => r.committedEntries).map((e) => e.index),
+    [B + 1, B + 2],
+  );
 });
 
 Deno.test("§5.3 followers apply committed entries exactly once and in log order", () => {
@@ -558,7 +573,7 @@ Deno.test("§5.3 followers apply committed entries exactly once and in log order
 });
 
 Deno.test("§5.3 a follower rejects MsgApp whose previous entry it lacks or holds with another term", () => {
-  // The follower's log holds terms [1, 2] at indexes 1..2; index 1 is committed.
+  // The follower's log holds terms [1, 2] at indexes B + 1..B + 2; B + 1 is committed.
   const cases: {
     index: number;
     logTerm: number;
@@ -566,24 +581,27 @@ Deno.test("§5.3 a follower rejects MsgApp whose previous entry it lacks or hold
     respIndex: number;
     hint?: [number, number];
   }[] = [
-    { index: 0, logTerm: 0, reject: false, respIndex: 1 }, // behind our commit: tell the commit
-    { index: 1, logTerm: 1, reject: false, respIndex: 1 },
-    { index: 2, logTerm: 2, reject: false, respIndex: 2 },
-    { index: 1, logTerm: 2, reject: true, respIndex: 1, hint: [1, 1] }, // term mismatch
-    { index: 2, logTerm: 3, reject: true, respIndex: 2, hint: [2, 2] }, // term mismatch
-    { index: 3, logTerm: 3, reject: true, respIndex: 3, hint: [2, 2] }, // beyond our log
-    { index: 9, logTerm: 2, reject: true, respIndex: 9, hint: [2, 2] }, // far beyond
+    // behind our commit (the bootstrap snapshot): tell the commit
+    { index: B, logTerm: 0, reject: false, respIndex: B + 1 },
+    { index: B + 1, logTerm: 1, reject: false, respIndex: B + 1 },
+    { index: B + 2, logTerm: 2, reject: false, respIndex: B + 2 },
+    // term mismatch
+    { index: B + 1, logTerm: 2, reject: true, respIndex: B + 1, hint: [B + 1, 1] },
+    { index: B + 2, logTerm: 3, reject: true, respIndex: B + 2, hint: [B + 2, 2] },
+    // beyond our log, and far beyond
+    { index: B + 3, logTerm: 3, reject: true, respIndex: B + 3, hint: [B + 2, 2] },
+    { index: B + 9, logTerm: 2, reject: true, respIndex: B + 9, hint: [B + 2, 2] },
   ];
   for (const c of cases) {
     const what = `MsgApp after (${c.index}, ${c.logTerm})`;
-    const peer = new Peer(1n, V3, { log: [1, 2], term: 2, commit: 1 });
+    const peer = new Peer(1n, V3, { log: [1, 2], term: 2, commit: B + 1 });
     const out = peer.step({
       type: "MsgApp",
       from: 2n,
       term: 2,
       index: c.index,
       logTerm: c.logTerm,
-      commit: 1,
+      commit: B + 1,
     });
     assert.equal(out.length, 1, what);
     const resp = out[0]!;
@@ -608,7 +626,7 @@ Deno.test("§5.3 the leader backs off a whole divergent term per rejection, not 
     // 1 leads term 1 but is cut off: its proposals stay in its log only.
     net.isolate(1n);
     for (let i = 0; i < staleEntries; i++) net.propose(1n, `stale${i}`);
-    // 2 leads term 2 with 3; its entries diverge from 1's right after index 1.
+    // 2 leads term 2 with 3; its entries diverge from 1's right after 1's empty entry (B + 1).
     net.campaign(2n);
     for (let i = 0; i < newEntries; i++) net.propose(2n, `new${i}`);
     // 2 is elected again (term 3), so it starts probing 1 right after its own last index.
@@ -632,7 +650,7 @@ Deno.test("§5.3 the leader backs off a whole divergent term per rejection, not 
     const leaderLog = net.member(2n).storage;
     const followerLog = net.member(1n).storage;
     assert.equal(followerLog.lastIndex(), leaderLog.lastIndex(), what);
-    for (let i = 1; i <= leaderLog.lastIndex(); i++) {
+    for (let i = B; i <= leaderLog.lastIndex(); i++) {
       assert.equal(followerLog.term(i), leaderLog.term(i), `${what}: index ${i}`);
     }
     assert.deepEqual(
@@ -644,28 +662,29 @@ Deno.test("§5.3 the leader backs off a whole divergent term per rejection, not 
 });
 
 Deno.test("§5.3 a follower deletes a conflicting suffix and appends the leader's entries (bug keepConflictingSuffix keeps it)", () => {
-  // The follower holds terms [1, 1, 1]; the leader of term 2 sends entries after (index, logTerm).
+  // The follower holds terms [1, 1, 1] at B + 1..B + 3; the leader of term 2 sends entries
+  // after (index, logTerm).
   const cases: {
     index: number;
     entries: Entry[];
     want: number[];
     wantWithBug: number[];
   }[] = [
-    { index: 1, entries: [entry(2, 2)], want: [1, 2], wantWithBug: [1, 1, 1] },
+    { index: B + 1, entries: [entry(B + 2, 2)], want: [1, 2], wantWithBug: [1, 1, 1] },
     {
-      index: 2,
-      entries: [entry(3, 2), entry(4, 2)],
+      index: B + 2,
+      entries: [entry(B + 3, 2), entry(B + 4, 2)],
       want: [1, 1, 2, 2],
       wantWithBug: [1, 1, 1, 2],
     },
-    { index: 3, entries: [entry(4, 2)], want: [1, 1, 1, 2], wantWithBug: [1, 1, 1, 2] },
+    { index: B + 3, entries: [entry(B + 4, 2)], want: [1, 1, 1, 2], wantWithBug: [1, 1, 1, 2] },
     // Entries the follower already holds: a stale MsgApp must not truncate the tail.
-    { index: 1, entries: [entry(2, 1)], want: [1, 1, 1], wantWithBug: [1, 1, 1] },
+    { index: B + 1, entries: [entry(B + 2, 1)], want: [1, 1, 1], wantWithBug: [1, 1, 1] },
   ];
   for (const c of cases) {
     for (const bugs of [[], ["keepConflictingSuffix"]] as RaftBug[][]) {
       const what = `after ${c.index}: ${c.entries.map((e) => `${e.index}@${e.term}`)} bugs=${bugs}`;
-      const peer = new Peer(1n, V3, { log: [1, 1, 1], term: 2, commit: 1, bugs });
+      const peer = new Peer(1n, V3, { log: [1, 1, 1], term: 2, commit: B + 1, bugs });
       const out = peer.step({
         type: "MsgApp",
         from: 2n,
@@ -673,7 +692,7 @@ Deno.test("§5.3 a follower deletes a conflicting suffix and appends the leader'
         index: c.index,
         logTerm: 1,
         entries: c.entries,
-        commit: 1,
+        commit: B + 1,
       });
       assert.equal(out[0]!.reject, false, what);
       assert.equal(out[0]!.index, c.index + c.entries.length, what);
@@ -683,13 +702,15 @@ Deno.test("§5.3 a follower deletes a conflicting suffix and appends the leader'
 });
 
 Deno.test("§5.3 a follower commits only up to the last entry the leader's MsgApp vouches for", () => {
-  // The follower holds terms [1, 1, 1], none committed; the leader's commit index may be ahead.
+  // The follower holds terms [1, 1, 1] at B + 1..B + 3, none committed (only the bootstrap
+  // snapshot is); the leader's commit index may be ahead.
   const cases: { index: number; entries: Entry[]; commit: number; want: number }[] = [
-    { index: 1, entries: [], commit: 3, want: 1 }, // 2 and 3 are not vouched for
-    { index: 1, entries: [entry(2, 1)], commit: 3, want: 2 },
-    { index: 3, entries: [], commit: 3, want: 3 },
-    { index: 3, entries: [entry(4, 1)], commit: 2, want: 2 }, // the leader's commit is the bound
-    { index: 3, entries: [entry(4, 1)], commit: 9, want: 4 },
+    { index: B + 1, entries: [], commit: B + 3, want: B + 1 }, // B + 2, B + 3 not vouched for
+    { index: B + 1, entries: [entry(B + 2, 1)], commit: B + 3, want: B + 2 },
+    { index: B + 3, entries: [], commit: B + 3, want: B + 3 },
+    // the leader's commit is the bound
+    { index: B + 3, entries: [entry(B + 4, 1)], commit: B + 2, want: B + 2 },
+    { index: B + 3, entries: [entry(B + 4, 1)], commit: B + 9, want: B + 4 },
   ];
   for (const c of cases) {
     const what = `after ${c.index} with ${c.entries.length} entries, leader commit ${c.commit}`;
@@ -714,14 +735,14 @@ Deno.test("§5.3 a heartbeat never lets a follower commit past what the leader k
   net.filter = (m) => !(m.type === "MsgApp" && m.to === 3n); // 3 receives no entries
   for (const data of ["a", "b", "c"]) net.propose(1n, data);
   const leaderCommit = net.member(1n).node.status().commit;
-  assert.equal(leaderCommit, 4);
+  assert.equal(leaderCommit, B + 4, "the empty entry and a, b, c");
   const before = net.delivered.length;
   net.tick(1n);
   const beats = net.delivered.slice(before).filter((m) => m.type === "MsgHeartbeat");
-  assert.deepEqual(beats.map((m) => [m.to, m.commit]), [[2n, 4], [3n, 1]]);
+  assert.deepEqual(beats.map((m) => [m.to, m.commit]), [[2n, B + 4], [3n, B + 1]]);
   const lagging = net.member(3n).node.status();
-  assert.equal(lagging.lastIndex, 1);
-  assert.equal(lagging.commit, 1);
+  assert.equal(lagging.lastIndex, B + 1);
+  assert.equal(lagging.commit, B + 1);
   net.recover();
   net.tick(1n);
   assert.equal(net.member(3n).node.status().commit, leaderCommit);
@@ -738,8 +759,8 @@ Deno.test("§5.4.2 a new leader appends an empty entry of its term; committing i
   net.cut(1n, 3n);
   net.filter = (m) => !(m.type === "MsgAppResp" && m.from === 2n);
   net.propose(1n, "b");
-  assert.equal(net.member(1n).node.status().commit, 2);
-  assert.equal(net.member(2n).node.status().lastIndex, 3);
+  assert.equal(net.member(1n).node.status().commit, B + 2);
+  assert.equal(net.member(2n).node.status().lastIndex, B + 3);
   assert.deepEqual(net.appliedData(2n), ["a"]);
 
   net.recover();
@@ -747,32 +768,32 @@ Deno.test("§5.4.2 a new leader appends an empty entry of its term; committing i
   assert.deepEqual(net.leaders(), [2n]);
   const leaderLog = net.member(2n).storage;
   const last = leaderLog.lastIndex();
-  assert.equal(last, 4);
+  assert.equal(last, B + 4);
   const [empty] = leaderLog.entries(last, last + 1, Infinity);
   assert.equal(empty!.term, 2);
   assert.equal(empty!.data.byteLength, 0);
   for (const id of V3) {
-    assert.equal(net.member(id).node.status().commit, 4, `member ${id}`);
+    assert.equal(net.member(id).node.status().commit, B + 4, `member ${id}`);
     assert.deepEqual(net.appliedData(id).slice(-2), ["a", "b"], `member ${id} applied b`);
   }
 });
 
 Deno.test("§5.4.1 a voter refuses a candidate whose log is less up to date (bug noUpToDateCheck grants it)", () => {
-  // The voter's log holds terms [1, 2]: last index 2, last term 2.
+  // The voter's log holds terms [1, 2]: last index B + 2, last term 2.
   const cases: { type: "MsgVote" | "MsgPreVote"; index: number; logTerm: number; ok: boolean }[] = [
-    { type: "MsgVote", index: 2, logTerm: 2, ok: true },
-    { type: "MsgVote", index: 3, logTerm: 2, ok: true },
-    { type: "MsgVote", index: 1, logTerm: 3, ok: true },
-    { type: "MsgVote", index: 1, logTerm: 2, ok: false }, // same last term, shorter
-    { type: "MsgVote", index: 5, logTerm: 1, ok: false }, // longer, but an older last term
-    { type: "MsgVote", index: 0, logTerm: 0, ok: false },
-    { type: "MsgPreVote", index: 1, logTerm: 2, ok: false },
-    { type: "MsgPreVote", index: 2, logTerm: 2, ok: true },
+    { type: "MsgVote", index: B + 2, logTerm: 2, ok: true },
+    { type: "MsgVote", index: B + 3, logTerm: 2, ok: true },
+    { type: "MsgVote", index: B + 1, logTerm: 3, ok: true },
+    { type: "MsgVote", index: B + 1, logTerm: 2, ok: false }, // same last term, shorter
+    { type: "MsgVote", index: B + 5, logTerm: 1, ok: false }, // longer, but an older last term
+    { type: "MsgVote", index: B, logTerm: 0, ok: false }, // only the bootstrap snapshot
+    { type: "MsgPreVote", index: B + 1, logTerm: 2, ok: false },
+    { type: "MsgPreVote", index: B + 2, logTerm: 2, ok: true },
   ];
   for (const c of cases) {
     for (const bugs of [[], ["noUpToDateCheck"]] as RaftBug[][]) {
       const what = `${c.type} with (${c.index}, ${c.logTerm}) bugs=${bugs}`;
-      const peer = new Peer(1n, V3, { log: [1, 2], term: 2, commit: 1, preVote: true, bugs });
+      const peer = new Peer(1n, V3, { log: [1, 2], term: 2, commit: B + 1, preVote: true, bugs });
       const out = peer.step({
         type: c.type,
         from: 2n,
@@ -800,8 +821,8 @@ Deno.test("§5.4.1 a member that missed committed entries cannot become leader (
     net.cut(1n, 3n);
     net.propose(1n, "a");
     net.propose(1n, "b");
-    assert.equal(net.member(1n).node.status().commit, 3, "committed by 1 and 2");
-    assert.equal(net.member(3n).node.status().lastIndex, 1, "3 missed them");
+    assert.equal(net.member(1n).node.status().commit, B + 3, "committed by 1 and 2");
+    assert.equal(net.member(3n).node.status().lastIndex, B + 1, "3 missed them");
     // 3 campaigns; only 2 can hear it. Keep its entries from reaching 2 in the buggy run.
     net.filter = (m) => !(m.type === "MsgApp" && m.from === 3n);
     net.campaign(3n);
@@ -813,9 +834,9 @@ Deno.test("§5.4.1 a member that missed committed entries cannot become leader (
     } else {
       assert.equal(status.softState.raftState, "leader", "elected without the committed entries");
       assert.equal(net.member(2n).node.status().hardState.vote, 3n);
-      // Its log lacks the committed "a" and "b" at indexes 2 and 3: it would overwrite them.
-      assert.equal(net.member(3n).storage.term(2), status.hardState.term);
-      assert.equal(net.member(2n).storage.term(2), 1);
+      // Its log lacks the committed "a" and "b" at B + 2 and B + 3: it would overwrite them.
+      assert.equal(net.member(3n).storage.term(B + 2), status.hardState.term);
+      assert.equal(net.member(2n).storage.term(B + 2), 1);
       assert.deepEqual(net.appliedData(2n), ["a", "b"]);
     }
   }
@@ -829,53 +850,53 @@ Deno.test("§5.4.2 an old-term entry stored on a majority is not committed by co
       config: { bugs: new Set(bugs), maxSizePerMsgBytes: 1 },
     });
     net.campaign(1n);
-    assert.equal(net.member(1n).node.status().commit, 1);
+    assert.equal(net.member(1n).node.status().commit, B + 1);
 
-    // (a) Term 1: leader 1 appends "x" at index 2 but is cut off before replicating it.
+    // (a) Term 1: leader 1 appends "x" at B + 2 but is cut off before replicating it.
     net.isolate(1n);
     net.propose(1n, "x");
-    assert.equal(net.member(1n).storage.term(2), 1);
+    assert.equal(net.member(1n).storage.term(B + 2), 1);
 
-    // (b) Term 2: 2 is elected by 3 and appends its empty entry at index 2, which 3 never gets.
+    // (b) Term 2: 2 is elected by 3 and appends its empty entry at B + 2, which 3 never gets.
     net.ignore("MsgApp");
     net.campaign(2n);
     assert.equal(net.member(2n).node.status().softState.raftState, "leader");
-    assert.equal(net.member(2n).storage.term(2), 2);
-    assert.equal(net.member(3n).storage.lastIndex(), 1);
+    assert.equal(net.member(2n).storage.term(B + 2), 2);
+    assert.equal(net.member(3n).storage.lastIndex(), B + 1);
 
     // (c) 1 restarts and is elected (term 3) by 3; it replicates "x" to 3 but its own empty
-    // entry (index 3, term 3) is held back once 3 stores "x".
+    // entry (B + 3, term 3) is held back once 3 stores "x".
     net.recover();
     net.isolate(2n);
     net.member(1n).restart();
     net.filter = (m) =>
       !(m.type === "MsgApp" && m.from === 1n && m.to === 3n &&
-        m.entries.some((e) => e.term === 3) && net.member(3n).storage.lastIndex() >= 2);
+        m.entries.some((e) => e.term === 3) && net.member(3n).storage.lastIndex() >= B + 2);
     net.campaign(1n); // rejected by 3, which voted for 2 in term 2
     net.campaign(1n);
     const leader = net.member(1n).node.status();
     assert.equal(leader.softState.raftState, "leader");
     assert.equal(leader.hardState.term, 3);
-    assert.equal(net.member(3n).storage.term(2), 1, "3 stores x");
-    assert.equal(leader.progress?.get(3n)?.match, 2, "the leader knows x is on 1 and 3");
-    assert.equal(net.member(3n).storage.lastIndex(), 2, "3 lacks the term-3 entry");
+    assert.equal(net.member(3n).storage.term(B + 2), 1, "3 stores x");
+    assert.equal(leader.progress?.get(3n)?.match, B + 2, "the leader knows x is on 1 and 3");
+    assert.equal(net.member(3n).storage.lastIndex(), B + 2, "3 lacks the term-3 entry");
 
     if (!buggy) {
-      assert.equal(leader.commit, 1, "x (term 1) is not committed by counting in term 3");
+      assert.equal(leader.commit, B + 1, "x (term 1) is not committed by counting in term 3");
       assert.deepEqual(net.appliedData(1n), []);
       // Once an entry of term 3 is on a majority, x is committed with it.
       net.filter = null;
       net.tick(1n);
-      assert.equal(net.member(1n).node.status().commit, 3);
+      assert.equal(net.member(1n).node.status().commit, B + 3);
       assert.deepEqual(net.appliedData(1n), ["x"]);
       assert.deepEqual(net.appliedData(3n), ["x"]);
       continue;
     }
 
-    assert.equal(leader.commit, 2, "commitOldTermByCounting: x committed by counting");
+    assert.equal(leader.commit, B + 2, "commitOldTermByCounting: x committed by counting");
     assert.deepEqual(net.appliedData(1n), ["x"]);
     // (d) Why that is unsafe: 2 (last entry term 2 beats 3's term 1) is elected by 3 and
-    // commits its own entry at index 2, overwriting x on 3.
+    // commits its own entry at B + 2, overwriting x on 3.
     net.recover();
     net.isolate(1n);
     net.member(2n).restart();
@@ -883,11 +904,11 @@ Deno.test("§5.4.2 an old-term entry stored on a majority is not committed by co
     net.campaign(2n); // term 4: elected
     const newLeader = net.member(2n).node.status();
     assert.equal(newLeader.softState.raftState, "leader");
-    assert.ok(newLeader.commit >= 2);
-    assert.equal(net.member(2n).storage.term(2), 2);
-    assert.equal(net.member(3n).storage.term(2), 2, "x was overwritten on 3");
-    // Two different entries are committed at index 2: a safety violation.
-    assert.equal(net.member(1n).storage.term(2), 1);
-    assert.ok(net.member(1n).node.status().commit >= 2);
+    assert.ok(newLeader.commit >= B + 2);
+    assert.equal(net.member(2n).storage.term(B + 2), 2);
+    assert.equal(net.member(3n).storage.term(B + 2), 2, "x was overwritten on 3");
+    // Two different entries are committed at B + 2: a safety violation.
+    assert.equal(net.member(1n).storage.term(B + 2), 1);
+    assert.ok(net.member(1n).node.status().commit >= B + 2);
   }
 });

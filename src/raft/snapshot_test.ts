@@ -1,7 +1,8 @@
 /**
  * Snapshots: log compaction, sending a snapshot to a follower that fell
- * behind the compacted log, installing it, reporting it, restarting from it,
- * and the snapshots a follower must ignore.
+ * behind the compacted log, installing it (also when its configuration
+ * predates the receiver), reporting it, restarting from it, and the
+ * snapshots a follower must ignore.
  */
 
 import assert from "node:assert/strict";
@@ -9,11 +10,14 @@ import { SeededPrng } from "../util/prng.ts";
 import type { TestMember } from "./_test_network.ts";
 import { TestNetwork } from "./_test_network.ts";
 import { RawNode } from "./raw_node.ts";
-import { MemoryStorage } from "./storage.ts";
+import { BOOTSTRAP_INDEX, MemoryStorage } from "./storage.ts";
 import type { ConfState, Entry, Message, Ready, Snapshot } from "./types.ts";
 import { EMPTY_CONF_STATE, message } from "./types.ts";
 
 const encoder = new TextEncoder();
+
+/** Members start from the bootstrap snapshot: the first leader's empty entry is at B + 1. */
+const B = BOOTSTRAP_INDEX;
 
 /** A three-member cluster led by 1. */
 function cluster(): TestNetwork {
@@ -78,9 +82,9 @@ Deno.test("snapshot: compacting every member's log up to its applied index keeps
   for (const id of [1n, 2n, 3n]) {
     const member = net.member(id);
     const snapshot = compactAtApplied(member);
-    assert.equal(snapshot.metadata.index, 6, "1 empty entry of the leader + 5 proposals");
-    assert.equal(member.storage.firstIndex(), 7);
-    assert.equal(member.storage.lastIndex(), 6);
+    assert.equal(snapshot.metadata.index, B + 6, "the leader's empty entry + 5 proposals");
+    assert.equal(member.storage.firstIndex(), B + 7);
+    assert.equal(member.storage.lastIndex(), B + 6);
   }
   const sent = net.delivered.length;
   for (let i = 0; i < 3; i++) net.propose(1n, `b${i}`);
@@ -116,8 +120,11 @@ Deno.test("snapshot: a follower behind the compacted log gets MsgSnap, installs 
   net.filter = null;
 
   // The transport reports the snapshot as sent: the leader probes after it.
+  const snapIndex = snapshot.metadata.index;
+  assert.equal(snapIndex, B + 6, "the leader's empty entry + 5 proposals");
   net.member(1n).node.reportSnapshot(3n, "finish");
-  assert.deepEqual(progressOf(net, 1n, 3n), { match: 1, next: 7, state: "probe" });
+  // 3 acknowledged only the leader's empty entry before it was cut off.
+  assert.deepEqual(progressOf(net, 1n, 3n), { match: B + 1, next: snapIndex + 1, state: "probe" });
 
   // The follower installs it: the Ready carries the snapshot to persist first.
   const follower = net.member(3n);
@@ -125,15 +132,15 @@ Deno.test("snapshot: a follower behind the compacted log gets MsgSnap, installs 
   const rd = follower.node.ready();
   assert.deepEqual(rd.snapshot, snapshot);
   assert.deepEqual(rd.committedEntries, [], "the snapshot replaces the entries it covers");
-  assert.equal(rd.hardState?.commit, 6);
+  assert.equal(rd.hardState?.commit, snapIndex);
   const replies = rd.messages;
   assert.deepEqual(
     replies.map((m) => [m.type, m.to, m.index, m.reject]),
-    [["MsgAppResp", 1n, 6, false]],
+    [["MsgAppResp", 1n, snapIndex, false]],
   );
   persistAndAdvance(follower, rd);
-  assert.equal(follower.storage.firstIndex(), 7);
-  assert.equal(follower.node.status().applied, 6);
+  assert.equal(follower.storage.firstIndex(), snapIndex + 1);
+  assert.equal(follower.node.status().applied, snapIndex);
   for (const m of replies) net.member(1n).node.step(m);
   net.stabilize();
 
@@ -157,7 +164,8 @@ Deno.test("snapshot: reportSnapshot failure sends the follower back to probe and
   assert.equal(progressOf(net, 1n, 3n).state, "snapshot");
 
   net.member(1n).node.reportSnapshot(3n, "failure");
-  assert.deepEqual(progressOf(net, 1n, 3n), { match: 1, next: 2, state: "probe" });
+  // Back to probing right after what 3 acknowledged (the leader's empty entry).
+  assert.deepEqual(progressOf(net, 1n, 3n), { match: B + 1, next: B + 2, state: "probe" });
   const sent = net.delivered.length;
   net.propose(1n, "during");
   assert.equal(snapsSent, 1, "the leader waits for the follower to answer a heartbeat");
@@ -177,12 +185,12 @@ Deno.test("snapshot: reportSnapshot failure sends the follower back to probe and
 
 Deno.test("snapshot: a snapshot reported finished but lost is sent again once the follower rejects the probe", () => {
   const net = cluster();
-  leaveBehind(net, 5);
+  const snapIndex = leaveBehind(net, 5).metadata.index;
   let lose = true;
   net.filter = (m) => !(lose && m.type === "MsgSnap");
   net.tick(1n);
   net.member(1n).node.reportSnapshot(3n, "finish");
-  assert.deepEqual(progressOf(net, 1n, 3n), { match: 1, next: 7, state: "probe" });
+  assert.deepEqual(progressOf(net, 1n, 3n), { match: B + 1, next: snapIndex + 1, state: "probe" });
 
   lose = false;
   const mark = net.delivered.length;
@@ -191,7 +199,10 @@ Deno.test("snapshot: a snapshot reported finished but lost is sent again once th
   const rejectAt = toThree.findIndex((m) => m.type === "MsgAppResp" && m.reject);
   const snapAt = toThree.findIndex((m) => m.type === "MsgSnap");
   assert.ok(rejectAt >= 0 && snapAt > rejectAt, "the probe after the snapshot is rejected first");
-  assert.deepEqual(progressOf(net, 1n, 3n), { match: 6, next: 7, state: "replicate" });
+  assert.deepEqual(
+    progressOf(net, 1n, 3n),
+    { match: snapIndex, next: snapIndex + 1, state: "replicate" },
+  );
   net.propose(1n, "after");
   assert.deepEqual(net.appliedData(3n), ["after"]);
 });
@@ -248,9 +259,9 @@ Deno.test("snapshot: a snapshot at or below the follower's commit index is ignor
   for (let i = 0; i < 5; i++) net.propose(1n, `a${i}`);
   const follower = net.member(2n);
   const { commit, lastIndex } = follower.node.status();
-  assert.equal(commit, 6);
+  assert.equal(commit, B + 6, "the leader's empty entry + 5 proposals");
   const term = follower.node.status().hardState.term;
-  for (const index of [3, commit]) {
+  for (const index of [B + 3, commit]) {
     follower.node.step(snapMessage(2n, term, snapshotOf(index, 1, { voters: [1n, 2n, 3n] })));
     const rd = follower.node.ready();
     assert.equal(rd.snapshot, null, `snapshot at ${index}`);
@@ -260,51 +271,69 @@ Deno.test("snapshot: a snapshot at or below the follower's commit index is ignor
     );
     persistAndAdvance(follower, rd);
   }
-  assert.equal(follower.storage.snapshot().metadata.index, 0);
+  assert.equal(follower.storage.snapshot().metadata.index, B, "still the bootstrap snapshot");
   assert.equal(follower.node.status().lastIndex, lastIndex);
 });
 
 Deno.test("snapshot: a snapshot whose last entry the follower already holds only moves its commit index", () => {
   const storage = new MemoryStorage();
   storage.bootstrap({ ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n] });
+  // Entries B + 1..B + 8 of term 1, committed and applied up to B + 6.
   const entries: Entry[] = [];
-  for (let index = 1; index <= 8; index++) {
+  for (let index = B + 1; index <= B + 8; index++) {
     entries.push({ index, term: 1, type: "normal", data: encoder.encode(`e${index}`) });
   }
   storage.append(entries);
-  storage.setHardState({ term: 1, vote: 1n, commit: 6 });
+  storage.setHardState({ term: 1, vote: 1n, commit: B + 6 });
   const node = new RawNode({
     id: 2n,
     electionTicks: 10,
     heartbeatTicks: 1,
     storage,
     prng: new SeededPrng(1),
-    applied: 6,
+    applied: B + 6,
   });
-  node.step(snapMessage(2n, 1, snapshotOf(8, 1, { voters: [1n, 2n, 3n] })));
+  node.step(snapMessage(2n, 1, snapshotOf(B + 8, 1, { voters: [1n, 2n, 3n] })));
   const rd = node.ready();
-  assert.equal(rd.snapshot, null, "no restore: the log already holds 8/1");
-  assert.deepEqual(rd.committedEntries.map((e) => e.index), [7, 8]);
-  assert.deepEqual(rd.messages.map((m) => [m.type, m.index, m.reject]), [["MsgAppResp", 8, false]]);
-  node.advance();
-  assert.equal(node.status().lastIndex, 8);
-});
-
-Deno.test("snapshot: a snapshot of a configuration that excludes the receiver is ignored", () => {
-  const net = cluster();
-  const follower = net.member(3n);
-  const term = follower.node.status().hardState.term;
-  const commit = follower.node.status().commit;
-  follower.node.step(snapMessage(3n, term, snapshotOf(10, term, { voters: [1n, 2n] })));
-  const rd = follower.node.ready();
-  assert.equal(rd.snapshot, null);
+  assert.equal(rd.snapshot, null, "no restore: the log already holds the snapshot's last entry");
+  assert.deepEqual(rd.committedEntries.map((e) => e.index), [B + 7, B + 8]);
   assert.deepEqual(
     rd.messages.map((m) => [m.type, m.index, m.reject]),
-    [["MsgAppResp", commit, false]],
+    [["MsgAppResp", B + 8, false]],
   );
-  persistAndAdvance(follower, rd);
-  assert.equal(follower.node.status().lastIndex, commit);
-  assert.deepEqual(follower.node.status().config.voters, [1n, 2n, 3n]);
+  node.advance();
+  assert.equal(node.status().lastIndex, B + 8);
+});
+
+Deno.test("snapshot: a joining member installs a snapshot whose configuration predates it, then applies the change adding it", () => {
+  const net = cluster();
+  for (let i = 0; i < 3; i++) net.propose(1n, `a${i}`);
+  // The leader compacts before 4 is added: its latest snapshot does not name 4.
+  const snapshot = compactAtApplied(net.member(1n));
+  assert.deepEqual(snapshot.metadata.confState, { ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n] });
+
+  const joining = net.add(4n, new MemoryStorage());
+  net.member(1n).node.proposeConfChange({
+    transition: "auto",
+    changes: [{ type: "addNode", nodeId: 4n }],
+    context: new Uint8Array(0),
+  });
+  net.stabilize();
+  const ccIndex = net.member(1n).node.status().lastIndex;
+  assert.ok(ccIndex > snapshot.metadata.index, "the change follows the snapshot in the log");
+  // Once the change is applied the leader probes 4, whose empty log needs the snapshot.
+  const sent = net.delivered.filter((m) => m.type === "MsgSnap" && m.to === 4n);
+  assert.deepEqual(sent.map((m) => m.snapshot?.metadata), [snapshot.metadata]);
+  assert.deepEqual(joining.storage.snapshot(), snapshot, "installed, not ignored");
+  const answer = net.delivered.find((m) => m.type === "MsgAppResp" && m.from === 4n && !m.reject);
+  assert.equal(answer?.index, snapshot.metadata.index, "acknowledged up to the snapshot");
+  // The entry adding 4 came after the snapshot and was applied by 4 itself.
+  assert.ok(joining.node.status().applied >= ccIndex);
+  assert.deepEqual(joining.confState, { ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n, 4n] });
+  assert.deepEqual(joining.node.status().config.voters, [1n, 2n, 3n, 4n]);
+  assert.equal(progressOf(net, 1n, 4n).state, "replicate");
+  net.propose(1n, "after");
+  assert.deepEqual(net.appliedData(4n), ["after"]);
 });
 
 Deno.test("snapshot: a snapshot that lists the receiver only as a learner or outgoing voter is installed", () => {

@@ -11,7 +11,7 @@
 import { assert } from "../util/assert.ts";
 import { CompactedError, SnapOutOfDateError, UnavailableError } from "./errors.ts";
 import type { ConfState, Entry, HardState, Snapshot } from "./types.ts";
-import { EMPTY_CONF_STATE, EMPTY_HARD_STATE } from "./types.ts";
+import { EMPTY_CONF_STATE, EMPTY_HARD_STATE, NONE } from "./types.ts";
 
 /** What a member restarts from. */
 export interface InitialState {
@@ -60,6 +60,9 @@ export function limitSize(entries: Entry[], maxSizeBytes: number): Entry[] {
   return limit === entries.length ? entries : entries.slice(0, limit);
 }
 
+/** The index of the bootstrap snapshot that holds a new cluster's initial membership. */
+export const BOOTSTRAP_INDEX = 1;
+
 const EMPTY_SNAPSHOT: Snapshot = {
   data: new Uint8Array(0),
   metadata: { confState: EMPTY_CONF_STATE, index: 0, term: 0 },
@@ -79,18 +82,20 @@ export class MemoryStorage implements Storage {
   }
 
   /**
-   * Sets the initial membership of a new member's storage (the index-0
-   * snapshot's ConfState), before its first RawNode is created.
+   * Prepares a new member's storage: a bootstrap snapshot at index 1 (term 0)
+   * holding the initial membership and the state machine's initial bytes.
+   * Being a real snapshot, it is what a member joining later receives first,
+   * so every member learns the initial membership. Call before the first
+   * RawNode is created.
    */
-  bootstrap(confState: ConfState): void {
+  bootstrap(confState: ConfState, data: Uint8Array = new Uint8Array(0)): void {
     assert(
       this.lastIndex() === 0 && this.#snapshot.metadata.index === 0,
       "bootstrap needs an empty storage",
     );
-    this.#snapshot = {
-      data: this.#snapshot.data,
-      metadata: { ...this.#snapshot.metadata, confState },
-    };
+    this.applySnapshot({ data, metadata: { index: BOOTSTRAP_INDEX, term: 0, confState } });
+    // The bootstrap snapshot is committed by definition.
+    this.#hardState = { term: 0, vote: NONE, commit: BOOTSTRAP_INDEX };
   }
 
   /** Records the durable hard state. */

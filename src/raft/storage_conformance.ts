@@ -23,9 +23,9 @@
 import { AssertionError } from "../util/assert.ts";
 import { CompactedError, SnapOutOfDateError, UnavailableError } from "./errors.ts";
 import type { Storage } from "./storage.ts";
-import { entrySizeBytes } from "./storage.ts";
+import { BOOTSTRAP_INDEX, entrySizeBytes } from "./storage.ts";
 import type { ConfState, Entry, HardState, Snapshot } from "./types.ts";
-import { EMPTY_CONF_STATE, EMPTY_HARD_STATE } from "./types.ts";
+import { EMPTY_CONF_STATE, EMPTY_HARD_STATE, NONE } from "./types.ts";
 
 /**
  * The write side of a Raft storage that the suite drives: what the caller
@@ -34,8 +34,13 @@ import { EMPTY_CONF_STATE, EMPTY_HARD_STATE } from "./types.ts";
  * plus bootstrapping a new member. MemoryStorage satisfies it as is.
  */
 export interface WritableStorage extends Storage {
-  /** Sets the initial membership of an empty storage (the index-0 snapshot's ConfState). */
-  bootstrap(confState: ConfState): void;
+  /**
+   * Prepares an empty storage for a member of a new cluster: a snapshot at
+   * `BOOTSTRAP_INDEX` (term 0) holding the initial membership and the state
+   * machine's initial bytes (`data`, empty by default), committed by
+   * definition. A member joining later starts empty and receives it.
+   */
+  bootstrap(confState: ConfState, data?: Uint8Array): void;
   /** Records the durable hard state, returned by `initialState()`. */
   setHardState(state: HardState): void;
   /**
@@ -204,12 +209,64 @@ export function storageConformance(
     equal(s.snapshot().metadata.term, 0, "snapshot term");
   });
 
-  it("bootstrap sets the ConfState of the index-0 snapshot and adds no entry", (s) => {
+  it("bootstrap makes a committed snapshot at BOOTSTRAP_INDEX, term 0, holding the initial membership", (s) => {
     s.bootstrap(JOINT_CONF);
     equal(s.initialState().confState, JOINT_CONF, "initialState().confState");
-    equal(s.initialState().hardState, EMPTY_HARD_STATE, "initialState().hardState");
-    equal(s.snapshot().metadata, { index: 0, term: 0, confState: JOINT_CONF }, "snapshot");
-    equal([s.firstIndex(), s.lastIndex()], [1, 0], "first and last index");
+    equal(
+      s.initialState().hardState,
+      { term: 0, vote: NONE, commit: BOOTSTRAP_INDEX },
+      "initialState().hardState: the bootstrap snapshot is committed, no term or vote yet",
+    );
+    equal(
+      s.snapshot(),
+      {
+        data: new Uint8Array(0),
+        metadata: { index: BOOTSTRAP_INDEX, term: 0, confState: JOINT_CONF },
+      },
+      "snapshot (no data by default)",
+    );
+    equal(
+      [s.firstIndex(), s.lastIndex()],
+      [BOOTSTRAP_INDEX + 1, BOOTSTRAP_INDEX],
+      "first and last index: the log before the snapshot is compacted, no entry follows it",
+    );
+    equal(s.term(BOOTSTRAP_INDEX), 0, "term of the bootstrap snapshot");
+    throwsError(() => s.term(BOOTSTRAP_INDEX - 1), CompactedError, "term before the snapshot");
+    throwsError(() => s.term(BOOTSTRAP_INDEX + 1), UnavailableError, "term after the snapshot");
+    throwsError(
+      () => s.entries(BOOTSTRAP_INDEX, BOOTSTRAP_INDEX + 1, Number.MAX_SAFE_INTEGER),
+      CompactedError,
+      "entries at the snapshot index",
+    );
+    throwsError(
+      () => s.entries(BOOTSTRAP_INDEX + 1, BOOTSTRAP_INDEX + 2, Number.MAX_SAFE_INTEGER),
+      UnavailableError,
+      "entries after the snapshot",
+    );
+  });
+
+  it("bootstrap keeps the state machine's initial bytes in the bootstrap snapshot", (s) => {
+    const data = new Uint8Array([1, 2, 3]);
+    s.bootstrap(CONF, data);
+    equal(s.snapshot().data, data, "snapshot data");
+    equal(s.snapshot().metadata, { index: BOOTSTRAP_INDEX, term: 0, confState: CONF }, "metadata");
+  });
+
+  it("after bootstrap the log continues at BOOTSTRAP_INDEX + 1 and later snapshots supersede it", (s) => {
+    s.bootstrap(CONF);
+    const first = BOOTSTRAP_INDEX + 1;
+    s.append(ents([first, 1], [first + 1, 1]));
+    equal(ids(allEntries(s)), [`${first}/1`, `${first + 1}/1`], "entries");
+    equal(s.term(BOOTSTRAP_INDEX), 0, "the bootstrap snapshot's term is kept");
+    throwsError(
+      () => s.createSnapshot(BOOTSTRAP_INDEX, CONF, new Uint8Array()),
+      SnapOutOfDateError,
+      "a snapshot at the bootstrap index",
+    );
+    const snap = s.createSnapshot(first, null, new Uint8Array([9]));
+    equal(snap.metadata, { index: first, term: 1, confState: CONF }, "a later snapshot");
+    s.compact(first);
+    equal([s.firstIndex(), s.lastIndex()], [first + 1, first + 1], "after compacting past it");
   });
 
   it("bootstrap of a storage that holds entries is an assertion", (s) => {
@@ -222,14 +279,25 @@ export function storageConformance(
     throwsError(() => s.bootstrap(CONF), AssertionError, "bootstrap after applySnapshot");
   });
 
+  it("bootstrap of a bootstrapped storage is an assertion", (s) => {
+    s.bootstrap(CONF);
+    throwsError(() => s.bootstrap(JOINT_CONF), AssertionError, "bootstrap twice");
+    equal(s.snapshot().metadata.confState, CONF, "the first bootstrap stands");
+  });
+
   it("setHardState is returned by initialState and replaced by the next one", (s) => {
     s.bootstrap(CONF);
-    s.setHardState({ term: 3, vote: 2n, commit: 0 });
-    equal(s.initialState().hardState, { term: 3, vote: 2n, commit: 0 }, "first hard state");
-    s.append(ents([1, 3], [2, 3]));
-    s.setHardState({ term: 4, vote: 0n, commit: 2 });
+    const first = BOOTSTRAP_INDEX + 1;
+    s.setHardState({ term: 3, vote: 2n, commit: BOOTSTRAP_INDEX });
+    equal(
+      s.initialState().hardState,
+      { term: 3, vote: 2n, commit: BOOTSTRAP_INDEX },
+      "first hard state",
+    );
+    s.append(ents([first, 3], [first + 1, 3]));
+    s.setHardState({ term: 4, vote: 0n, commit: first + 1 });
     equal(s.initialState(), {
-      hardState: { term: 4, vote: 0n, commit: 2 },
+      hardState: { term: 4, vote: 0n, commit: first + 1 },
       confState: CONF,
     }, "second hard state");
   });
@@ -434,8 +502,9 @@ export function storageConformance(
 
   it("createSnapshot with a null ConfState keeps the current snapshot's ConfState", (s) => {
     s.bootstrap(JOINT_CONF);
-    s.append(ents([1, 1], [2, 1]));
-    const snap = s.createSnapshot(2, null, new Uint8Array());
+    const first = BOOTSTRAP_INDEX + 1;
+    s.append(ents([first, 1], [first + 1, 1]));
+    const snap = s.createSnapshot(first + 1, null, new Uint8Array());
     equal(snap.metadata.confState, JOINT_CONF, "confState");
   });
 
@@ -455,14 +524,15 @@ export function storageConformance(
 
   it("applySnapshot replaces the log: first index = snapshot index + 1, term kept", (s) => {
     s.bootstrap(CONF);
-    s.append(ents([1, 1], [2, 1], [3, 2]));
+    const first = BOOTSTRAP_INDEX + 1;
+    s.append(ents([first, 1], [first + 1, 1], [first + 2, 2]));
     const snap = snapshotAt(10, 4, JOINT_CONF);
     s.applySnapshot(snap);
     equal(s.snapshot(), snap, "snapshot()");
     equal([s.firstIndex(), s.lastIndex()], [11, 10], "first and last index");
     equal(s.term(10), 4, "term(10)");
     throwsError(() => s.term(9), CompactedError, "term(9)");
-    throwsError(() => s.term(3), CompactedError, "term(3): old entries are gone");
+    throwsError(() => s.term(first + 2), CompactedError, "old entries are gone");
     throwsError(() => s.term(11), UnavailableError, "term(11)");
     equal(s.initialState().confState, JOINT_CONF, "the snapshot's ConfState is carried");
     s.append(ents([11, 4]));

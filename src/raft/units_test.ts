@@ -27,7 +27,7 @@ import {
 } from "./quorum.ts";
 import { RawNode } from "./raw_node.ts";
 import { decodeReadRound, encodeReadRound, ReadOnly } from "./read_only.ts";
-import { entrySizeBytes, MemoryStorage } from "./storage.ts";
+import { BOOTSTRAP_INDEX, entrySizeBytes, MemoryStorage } from "./storage.ts";
 import { ProgressTracker } from "./tracker.ts";
 import type {
   ConfChange,
@@ -36,6 +36,7 @@ import type {
   ConfChangeType,
   ConfState,
   Entry,
+  Message,
   NodeId,
   Snapshot,
 } from "./types.ts";
@@ -511,6 +512,86 @@ Deno.test("progress: clone copies the state but shares the inflights", () => {
   assert.equal(copy.inflights, pr.inflights);
   copy.match = 5;
   assert.equal(pr.match, 3);
+});
+
+// ---- leader flow control: MsgAppResp -----------------------------------------------
+
+/** Persists and advances every pending Ready of `node`; returns the messages to send. */
+function persistAll(node: RawNode, storage: MemoryStorage): Message[] {
+  const out: Message[] = [];
+  while (node.hasReady()) {
+    const rd = node.ready();
+    storage.append(rd.entries);
+    if (rd.hardState !== null) storage.setHardState(rd.hardState);
+    out.push(...rd.messages);
+    node.advance();
+  }
+  return out;
+}
+
+Deno.test("raft: a duplicated stale ack (index == match) leaves a probing follower in probe, its inflights untouched", () => {
+  const storage = new MemoryStorage();
+  storage.bootstrap({ ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n] });
+  const node = new RawNode({
+    id: 1n,
+    electionTicks: 10,
+    heartbeatTicks: 1,
+    storage,
+    prng: new SeededPrng(SEED),
+  });
+  node.campaign();
+  persistAll(node, storage);
+  node.step(message({ type: "MsgVoteResp", from: 2n, to: 1n, term: 1 }));
+  persistAll(node, storage);
+  assert.equal(node.status().softState.raftState, "leader");
+  const emptyEntry = BOOTSTRAP_INDEX + 1;
+  const ack = (index: number) =>
+    node.step(message({ type: "MsgAppResp", from: 2n, to: 1n, term: 1, index }));
+  // Looked up afresh each time, so that a replaced Progress cannot hide a change.
+  const progressOf2 = () => {
+    const pr = node.raftForTests.tracker.progress.get(2n)!;
+    return {
+      state: pr.state,
+      match: pr.match,
+      next: pr.next,
+      paused: pr.msgAppFlowPaused,
+      inflights: pr.inflights.count(),
+      inflightBytes: pr.inflights.bytes(),
+    };
+  };
+
+  // 2 acknowledges the leader's empty entry (replicate), then is reported unreachable (probe).
+  ack(emptyEntry);
+  persistAll(node, storage);
+  const acked = progressOf2();
+  assert.deepEqual([acked.state, acked.match], ["replicate", emptyEntry]);
+  node.reportUnreachable(2n);
+  node.propose(new TextEncoder().encode("x"));
+  const probes = persistAll(node, storage).filter((m) => m.type === "MsgApp" && m.to === 2n);
+  assert.deepEqual(probes.map((m) => [m.index, m.entries.length]), [[emptyEntry, 1]]);
+  const before = progressOf2();
+  assert.deepEqual(before, {
+    state: "probe",
+    match: emptyEntry,
+    next: emptyEntry + 1,
+    paused: true,
+    inflights: 0,
+    inflightBytes: 0,
+  }, "one probe in flight");
+
+  // The same acknowledgement again (duplicated or reordered by the network).
+  ack(emptyEntry);
+  const sent = persistAll(node, storage);
+  assert.deepEqual(progressOf2(), before);
+  assert.deepEqual(sent.filter((m) => m.to === 2n), [], "no burst of MsgApp follows");
+
+  // An acknowledgement that raises match does switch to replicate.
+  ack(emptyEntry + 1);
+  const after = progressOf2();
+  assert.deepEqual(
+    [after.state, after.match, after.next],
+    ["replicate", emptyEntry + 1, emptyEntry + 2],
+  );
 });
 
 // ---- conf change codec -------------------------------------------------------------

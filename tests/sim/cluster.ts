@@ -151,7 +151,7 @@ export class Cluster {
 
   #start(): void {
     this.trace(`seed ${this.config.seed} ${describeConfig(this.config)}`);
-    for (const id of this.#initial.voters) this.#createMember(id);
+    for (const id of this.#initial.voters) this.#createMember(id, this.#initial);
     this.#workload.start();
     this.#faults.start();
     const faults = this.config.faults;
@@ -167,8 +167,9 @@ export class Cluster {
     this.#queue.push(this.#now + delayMs, event);
   }
 
-  #createMember(id: NodeId): SimNode {
-    const node = new SimNode(id, this.#initial, this, this.#nodePrng.fork());
+  /** A member bootstrapped with the initial configuration, or (null) a joining one with an empty disk. */
+  #createMember(id: NodeId, initial: ConfState | null): SimNode {
+    const node = new SimNode(id, initial, this, this.#nodePrng.fork());
     this.#nodes.set(id, node);
     this.#order.push(node);
     const skew = this.config.faults.has("tickSkew") ? 0.7 + this.#jitterPrng.nextFloat() * 0.6 : 1;
@@ -436,7 +437,7 @@ export class Cluster {
 
   addMember(): SimNode | undefined {
     if (this.#order.length >= this.config.memberCount + MEMBERS_ADDED_MAX) return undefined;
-    return this.#createMember(BigInt(this.#order.length + 1));
+    return this.#createMember(BigInt(this.#order.length + 1), null);
   }
 
   crash(node: SimNode): void {

@@ -71,12 +71,8 @@ export class MembershipDriver {
     const prng = this.#prng;
     const size = config.voters.length + config.learners.length;
     const canGrow = size < CONFIG_MEMBERS_MAX;
-    // Conf changes take effect when applied, and the core steps a removed
-    // leader down at once. Were a removed voter's vote still needed by the
-    // old configuration (one or two voters), the others could wait for it
-    // forever (it refuses them when its log is longer). So a voter is
-    // removed only from three or more.
-    const removable = config.voters.length >= 3 ? config.voters : [];
+    // A configuration keeps at least one voter.
+    const removable = config.voters.length >= 2 ? config.voters : [];
     switch (prng.nextInt(6)) {
       case 0:
         return canGrow ? this.#addNew("addLearnerNode") : undefined;

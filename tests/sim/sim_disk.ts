@@ -24,12 +24,12 @@ export class SimDisk {
   #synced: HardState;
 
   /**
-   * A fresh disk. `initial` is the bootstrap configuration: the initial
-   * members, as the index-0 snapshot every member (also one added later)
-   * starts from, like etcd's bootstrap entries at the head of every log.
+   * A fresh disk. `initial` is the bootstrap configuration (the initial
+   * members, in the bootstrap snapshot at index 1); null for a member that
+   * joins later with an empty disk and learns everything from the leader.
    */
-  constructor(initial: ConfState) {
-    this.storage.bootstrap(initial);
+  constructor(initial: ConfState | null) {
+    if (initial !== null) this.storage.bootstrap(initial);
     this.#synced = this.storage.hardState();
   }
 

@@ -11,6 +11,7 @@
 import {
   type ConfState,
   decodeConfChange,
+  EMPTY_CONF_STATE,
   type Entry,
   isEmptySnapshot,
   type Message,
@@ -77,10 +78,11 @@ export class SimNode {
   #unreachable: NodeId[] = [];
   readonly #resumeOffsetsMs = new Map<string, number>();
 
-  constructor(id: NodeId, initial: ConfState, host: NodeHost, prng: SeededPrng) {
+  /** `initial` null: a member joining later, with an empty disk. */
+  constructor(id: NodeId, initial: ConfState | null, host: NodeHost, prng: SeededPrng) {
     this.id = id;
     this.disk = new SimDisk(initial);
-    this.confState = initial;
+    this.confState = initial ?? EMPTY_CONF_STATE;
     this.#host = host;
     this.#prng = prng;
   }
@@ -272,14 +274,6 @@ export class SimNode {
     const previous = this.confState;
     this.confState = raw.applyConfChange(change);
     this.#host.confChanged(this, previous, this.confState);
-    // A member added now must find itself in the snapshot it may be sent
-    // (the core refuses a snapshot whose configuration lacks the recipient),
-    // so once the log no longer starts at 1, snapshot at every change.
-    const storage = this.disk.storage;
-    if (storage.firstIndex() > 1 && entry.index > storage.snapshot().metadata.index) {
-      storage.createSnapshot(entry.index, this.confState, this.machine.snapshot());
-      this.#lastSnapshotIndex = entry.index;
-    }
   }
 
   #maybeCompact(): void {
