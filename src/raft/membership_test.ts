@@ -11,7 +11,6 @@ import { SeededPrng } from "../util/prng.ts";
 import type { TestMember } from "./_test_network.ts";
 import { TestNetwork, type TestNetworkOptions } from "./_test_network.ts";
 import { decodeConfChange, encodeConfChange } from "./confchange_codec.ts";
-import { ProposalDroppedError } from "./errors.ts";
 import { RawNode } from "./raw_node.ts";
 import { BOOTSTRAP_INDEX, MemoryStorage } from "./storage.ts";
 import type {
