@@ -13,7 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { formatFailure, runSeeds } from "../tests/sim/seeds.ts";
+import { runAndReport } from "../tests/sim/seeds.ts";
 
 /** Fixed seeds run in the tests are below this; fresh seeds start above it. */
 const FRESH_SEEDS_BASE = 1_000_000;
@@ -40,15 +40,7 @@ async function main(args: string[]): Promise<number> {
   const start = freshStartSeed(commit);
   const count = Number(values.count);
   console.log(`commit ${commit}: fresh seeds ${start}..${start + count - 1}`);
-  const summary = runSeeds(start, count, {}, (result) => {
-    if (result.violation !== null) console.log(formatFailure(result, true));
-  });
-  console.log(`elapsed: ${summary.elapsedMs.toFixed(0)} ms`);
-  console.log(
-    `seeds: ${summary.seeds}, events: ${summary.events}, violations: ${summary.violations}, ` +
-      `liveness failures: ${summary.livenessFailures}`,
-  );
-  return summary.violations + summary.livenessFailures > 0 ? 1 : 0;
+  return runAndReport(start, count, {});
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

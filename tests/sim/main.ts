@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { RAFT_BUGS, type RaftBug } from "../../src/raft/mod.ts";
 import type { InvariantName } from "./checkers.ts";
 import { type RunOptions, runSeed, type SeedResult } from "./cluster.ts";
-import { formatFailure, runSeeds } from "./seeds.ts";
+import { formatFailure, runAndReport } from "./seeds.ts";
 
 function parseBugs(values: readonly string[]): Set<RaftBug> {
   const bugs = new Set<RaftBug>();
@@ -72,15 +72,7 @@ function main(args: string[]): number {
   if (values.seed !== undefined) return replayOne(Number(values.seed), options, values.trace);
   const count = Number(values.seeds ?? "100");
   const start = Number(values.start ?? "1");
-  const summary = runSeeds(start, count, options, (result) => {
-    if (result.violation !== null) console.log(formatFailure(result, true));
-  });
-  console.log(`elapsed: ${summary.elapsedMs.toFixed(0)} ms`);
-  console.log(
-    `seeds: ${summary.seeds}, events: ${summary.events}, violations: ${summary.violations}, ` +
-      `liveness failures: ${summary.livenessFailures}`,
-  );
-  return summary.violations + summary.livenessFailures > 0 ? 1 : 0;
+  return runAndReport(start, count, options);
 }
 
 if (import.meta.main) Deno.exit(main(Deno.args));

@@ -60,3 +60,20 @@ export function formatFailure(result: SeedResult, withTrace: boolean): string {
   }
   return lines.join("\n");
 }
+
+/**
+ * Runs seeds `start .. start+count-1`, printing each failure and the
+ * summary line `seeds: N, events: E, violations: V, liveness failures: L`;
+ * returns the exit code (1 on any failure).
+ */
+export function runAndReport(start: number, count: number, options: RunOptions): number {
+  const summary = runSeeds(start, count, options, (result) => {
+    if (result.violation !== null) console.log(formatFailure(result, true));
+  });
+  console.log(`elapsed: ${summary.elapsedMs.toFixed(0)} ms`);
+  console.log(
+    `seeds: ${summary.seeds}, events: ${summary.events}, violations: ${summary.violations}, ` +
+      `liveness failures: ${summary.livenessFailures}`,
+  );
+  return summary.violations + summary.livenessFailures > 0 ? 1 : 0;
+}
