@@ -31,3 +31,18 @@ export const heartbeatTicksDefault = 1;
 
 /** ReadIndex requests waiting at a leader for leadership confirmation, at most. */
 export const raftReadIndexPendingMax = 4096;
+
+/** Snapshot files kept in `snap/` after a save (etcd's `--max-snapshots` default); 0 keeps all. */
+export const snapshotsMaxDefault = 5;
+
+/** Largest snapshot file loaded or saved (8 GiB, etcd's largest suggested backend quota). */
+export const snapshotBytesMax = 8 * 1024 * 1024 * 1024;
+
+/** Size a WAL segment file is preallocated to before a cut starts the next one (etcd: 64 MiB). */
+export const walSegmentBytesDefault = 64 * 1024 * 1024;
+
+/** Largest WAL record (type, CRC, data and padding); a bigger one is refused (etcd: 10 MiB). */
+export const walRecordBytesMax = 16 * 1024 * 1024;
+
+/** WAL segment files kept after a release (etcd's `--max-wals` default); 0 keeps all. */
+export const walFilesMaxDefault = 5;

@@ -1,0 +1,361 @@
+/**
+ * Snapshot files in `<member>/snap/`, in the spirit of etcd's
+ * `snap/snapshotter.go`: one file per snapshot, named
+ * `<term>-<index>.snap` (16 lowercase hex digits each), written atomically
+ * (temporary file, fsync, rename, directory fsync).
+ *
+ * File format (integers big-endian):
+ *
+ * | bytes | field                                                        |
+ * | ----- | ------------------------------------------------------------ |
+ * | 8     | magic `ETSSNAP1`                                             |
+ * | 4     | CRC-32C of every byte after this field                       |
+ * | 4     | length of the metadata JSON                                  |
+ * | n     | metadata JSON: index, term, confState (ids as decimal text)  |
+ * | rest  | the state machine's bytes, opaque here                       |
+ *
+ * Loading goes from the newest file to the oldest; a file that does not
+ * decode is renamed `<name>.broken` (with a warning naming it and why) and
+ * the next older one is tried.
+ *
+ * @module
+ */
+
+import type { ConfState, Snapshot } from "../../raft/types.ts";
+import { crc32c } from "../../util/crc32c.ts";
+import { snapshotBytesMax, snapshotsMaxDefault } from "../../util/limits.ts";
+import { type FileSystem, joinPath, writeFileAtomic } from "../fs.ts";
+
+/** Where a snapshot file stands in the log, read from its name. */
+export interface SnapshotName {
+  readonly name: string;
+  readonly index: number;
+  readonly term: number;
+}
+
+/** A log callback, as the rest of storage takes it. */
+export type SnapshotterLog = (
+  level: "info" | "warn",
+  message: string,
+  fields: Record<string, unknown>,
+) => void;
+
+/** How a {@linkcode Snapshotter} behaves. */
+export interface SnapshotterOptions {
+  /** Snapshot files kept after a save; 0 keeps all. Default {@linkcode snapshotsMaxDefault}. */
+  maxSnapshots?: number;
+  /** Where warnings (damaged files) and notes (removed old files) go. */
+  log?: SnapshotterLog;
+}
+
+/** A snapshot file that cannot be trusted: wrong magic, CRC mismatch, truncated, bad metadata. */
+export class SnapshotDecodeError extends Error {
+  override name = "SnapshotDecodeError";
+  /** The file's name (no directory). */
+  readonly file: string;
+  /** Why it was refused. */
+  readonly reason: string;
+
+  constructor(file: string, reason: string) {
+    super(`Cannot decode snapshot "${file}": ${reason}`);
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+/** A snapshot file larger than {@linkcode snapshotBytesMax}. */
+export class SnapshotTooLargeError extends Error {
+  override name = "SnapshotTooLargeError";
+  /** The file's name (no directory). */
+  readonly file: string;
+  readonly sizeBytes: number;
+  readonly limitBytes: number;
+
+  constructor(file: string, sizeBytes: number, limitBytes: number) {
+    super(
+      `Cannot handle snapshot "${file}": ${sizeBytes} bytes is over the limit of ${limitBytes} bytes`,
+    );
+    this.file = file;
+    this.sizeBytes = sizeBytes;
+    this.limitBytes = limitBytes;
+  }
+}
+
+const MAGIC = new TextEncoder().encode("ETSSNAP1");
+const HEADER_BYTES = MAGIC.length + 4 + 4;
+const SNAP_SUFFIX = ".snap";
+const NAME_PATTERN = /^([0-9a-f]{16})-([0-9a-f]{16})\.snap$/;
+const ID_PATTERN = /^(0|[1-9][0-9]{0,19})$/;
+const ID_MAX = (1n << 64n) - 1n;
+
+/** The file name of a snapshot at `term` and `index`: `%016x-%016x.snap`. */
+export function snapshotFileName(term: number, index: number): string {
+  return `${hex16(term)}-${hex16(index)}${SNAP_SUFFIX}`;
+}
+
+function hex16(value: number): string {
+  if (!(Number.isSafeInteger(value) && value >= 0)) {
+    throw new RangeError(`Cannot name a snapshot with "${value}": expected a safe integer ≥ 0`);
+  }
+  return value.toString(16).padStart(16, "0");
+}
+
+/** Reads term and index from a snapshot file name; null if it is not one. */
+export function parseSnapshotFileName(name: string): SnapshotName | null {
+  const match = NAME_PATTERN.exec(name);
+  if (match === null) return null;
+  const term = Number.parseInt(match[1]!, 16);
+  const index = Number.parseInt(match[2]!, 16);
+  if (!Number.isSafeInteger(term) || !Number.isSafeInteger(index)) return null;
+  return { name, index, term };
+}
+
+/** The bytes of a snapshot file. */
+export function encodeSnapshotFile(snapshot: Snapshot): Uint8Array {
+  const { index, term, confState } = snapshot.metadata;
+  const json = JSON.stringify({ index, term, confState: confStateToJson(confState) });
+  const metadata = new TextEncoder().encode(json);
+  const out = new Uint8Array(HEADER_BYTES + metadata.length + snapshot.data.length);
+  out.set(MAGIC, 0);
+  const view = new DataView(out.buffer);
+  view.setUint32(MAGIC.length + 4, metadata.length);
+  out.set(metadata, HEADER_BYTES);
+  out.set(snapshot.data, HEADER_BYTES + metadata.length);
+  view.setUint32(MAGIC.length, crc32c(out.subarray(MAGIC.length + 4)));
+  return out;
+}
+
+/**
+ * Decodes a snapshot file; `file` is its name, checked against the
+ * metadata. Throws {@linkcode SnapshotDecodeError} on any damage.
+ */
+export function decodeSnapshotFile(file: string, bytes: Uint8Array): Snapshot {
+  const fail = (reason: string): never => {
+    throw new SnapshotDecodeError(file, reason);
+  };
+  if (bytes.length < HEADER_BYTES) {
+    fail(`truncated: ${bytes.length} bytes, header needs ${HEADER_BYTES}`);
+  }
+  if (!MAGIC.every((byte, i) => bytes[i] === byte)) fail("bad magic: not an etcd-ts snapshot file");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stored = view.getUint32(MAGIC.length);
+  const actual = crc32c(bytes.subarray(MAGIC.length + 4));
+  if (stored !== actual) fail(`CRC mismatch: stored ${hex8(stored)}, computed ${hex8(actual)}`);
+  const metadataBytes = view.getUint32(MAGIC.length + 4);
+  if (metadataBytes > bytes.length - HEADER_BYTES) {
+    fail(`truncated: metadata of ${metadataBytes} bytes, ${bytes.length - HEADER_BYTES} left`);
+  }
+  const metadataEnd = HEADER_BYTES + metadataBytes;
+  const metadata = parseMetadata(file, bytes.subarray(HEADER_BYTES, metadataEnd));
+  const named = parseSnapshotFileName(file);
+  if (named !== null && (named.index !== metadata.index || named.term !== metadata.term)) {
+    fail(
+      `name says term ${named.term} index ${named.index}, ` +
+        `metadata says term ${metadata.term} index ${metadata.index}`,
+    );
+  }
+  return { data: bytes.slice(metadataEnd), metadata };
+}
+
+function hex8(value: number): string {
+  return `0x${value.toString(16).padStart(8, "0")}`;
+}
+
+interface ConfStateJson {
+  voters: string[];
+  learners: string[];
+  votersOutgoing: string[];
+  learnersNext: string[];
+  autoLeave: boolean;
+}
+
+function confStateToJson(confState: ConfState): ConfStateJson {
+  const ids = (list: readonly bigint[]): string[] => list.map((id) => id.toString());
+  return {
+    voters: ids(confState.voters),
+    learners: ids(confState.learners),
+    votersOutgoing: ids(confState.votersOutgoing),
+    learnersNext: ids(confState.learnersNext),
+    autoLeave: confState.autoLeave,
+  };
+}
+
+function parseMetadata(file: string, bytes: Uint8Array): Snapshot["metadata"] {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new SnapshotDecodeError(file, `bad metadata JSON: ${(error as Error).message}`);
+  }
+  const fail = (what: string): never => {
+    throw new SnapshotDecodeError(file, `bad metadata: ${what}`);
+  };
+  if (!isRecord(value)) return fail("not an object");
+  const { index, term } = value;
+  if (!isLogPosition(index)) return fail(`index ${JSON.stringify(index)}`);
+  if (!isLogPosition(term)) return fail(`term ${JSON.stringify(term)}`);
+  return { index, term, confState: parseConfState(value.confState, fail) };
+}
+
+function parseConfState(value: unknown, fail: (what: string) => never): ConfState {
+  if (!isRecord(value)) return fail("confState is not an object");
+  const ids = (key: keyof ConfStateJson): bigint[] => {
+    const list = value[key];
+    if (!Array.isArray(list)) return fail(`confState.${key} is not a list`);
+    return list.map((id: unknown) => {
+      if (typeof id !== "string" || !ID_PATTERN.test(id) || BigInt(id) > ID_MAX) {
+        return fail(`confState.${key} holds ${JSON.stringify(id)}, not a uint64 in decimal`);
+      }
+      return BigInt(id);
+    });
+  };
+  if (typeof value.autoLeave !== "boolean") return fail("confState.autoLeave is not a boolean");
+  return {
+    voters: ids("voters"),
+    learners: ids("learners"),
+    votersOutgoing: ids("votersOutgoing"),
+    learnersNext: ids("learnersNext"),
+    autoLeave: value.autoLeave,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isLogPosition(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Newest first: by index, then term. */
+function newestFirst(a: SnapshotName, b: SnapshotName): number {
+  return b.index - a.index || b.term - a.term;
+}
+
+/** Saves, lists, loads and prunes the snapshot files of one directory. */
+export class Snapshotter {
+  #fs: FileSystem;
+  #dir: string;
+  #maxSnapshots: number;
+  #log: SnapshotterLog | undefined;
+
+  /**
+   * `dir` is the snapshot directory (`<member>/snap`); it must exist before
+   * a save. `maxSnapshots` must be a safe integer ≥ 0.
+   */
+  constructor(fs: FileSystem, dir: string, options?: SnapshotterOptions) {
+    const maxSnapshots = options?.maxSnapshots ?? snapshotsMaxDefault;
+    if (!(Number.isSafeInteger(maxSnapshots) && maxSnapshots >= 0)) {
+      throw new RangeError(
+        `Cannot keep "${maxSnapshots}" snapshots: expected a safe integer ≥ 0 (0 keeps all)`,
+      );
+    }
+    this.#fs = fs;
+    this.#dir = dir;
+    this.#maxSnapshots = maxSnapshots;
+    this.#log = options?.log;
+  }
+
+  /**
+   * Writes a snapshot file atomically and durably, then removes the oldest
+   * files beyond `maxSnapshots` (never the one just written). An empty
+   * snapshot (index 0) is not written, as in etcd.
+   */
+  save(snapshot: Snapshot): void {
+    if (snapshot.metadata.index === 0) return;
+    const name = snapshotFileName(snapshot.metadata.term, snapshot.metadata.index);
+    const bytes = encodeSnapshotFile(snapshot);
+    if (bytes.length > snapshotBytesMax) {
+      throw new SnapshotTooLargeError(name, bytes.length, snapshotBytesMax);
+    }
+    writeFileAtomic(this.#fs, this.#dir, name, bytes);
+    this.#prune(name);
+  }
+
+  /**
+   * The newest snapshot that decodes, or null when there is none. Damaged
+   * files met on the way are renamed `.broken`; temporary files of an
+   * interrupted save are removed.
+   */
+  load(): Snapshot | null {
+    return this.#loadFirst(this.list());
+  }
+
+  /**
+   * The newest snapshot that decodes and whose (index, term) is in
+   * `available` (the WAL's snapshot markers), or null. Damaged files met on
+   * the way are renamed `.broken`.
+   */
+  loadNewestAvailable(available: readonly { index: number; term: number }[]): Snapshot | null {
+    const wanted = new Set(available.map(({ index, term }) => `${index}/${term}`));
+    return this.#loadFirst(this.list().filter(({ index, term }) => wanted.has(`${index}/${term}`)));
+  }
+
+  /** The snapshot files (by name; `.broken` and temporary files left out), newest first. */
+  list(): SnapshotName[] {
+    if (!this.#fs.exists(this.#dir)) return [];
+    const names: SnapshotName[] = [];
+    for (const name of this.#fs.readDir(this.#dir)) {
+      const parsed = parseSnapshotFileName(name);
+      if (parsed !== null) names.push(parsed);
+    }
+    return names.sort(newestFirst);
+  }
+
+  #loadFirst(candidates: readonly SnapshotName[]): Snapshot | null {
+    this.#removeTemporaries();
+    for (const candidate of candidates) {
+      const snapshot = this.#tryRead(candidate.name);
+      if (snapshot !== null) return snapshot;
+    }
+    return null;
+  }
+
+  /** Removes `*.snap.tmp` files a crash left behind in the middle of a save. */
+  #removeTemporaries(): void {
+    if (!this.#fs.exists(this.#dir)) return;
+    for (const name of this.#fs.readDir(this.#dir)) {
+      if (name.endsWith(`${SNAP_SUFFIX}.tmp`)) this.#fs.remove(joinPath(this.#dir, name));
+    }
+  }
+
+  /** Reads and decodes one file; on damage renames it `.broken`, logs, and returns null. */
+  #tryRead(name: string): Snapshot | null {
+    try {
+      return decodeSnapshotFile(name, this.#read(name));
+    } catch (error) {
+      if (!(error instanceof SnapshotDecodeError)) throw error;
+      const broken = `${name}.broken`;
+      this.#fs.rename(joinPath(this.#dir, name), joinPath(this.#dir, broken));
+      this.#log?.("warn", "snap: a damaged snapshot file was renamed", {
+        file: joinPath(this.#dir, name),
+        renamedTo: broken,
+        reason: error.reason,
+      });
+      return null;
+    }
+  }
+
+  #read(name: string): Uint8Array {
+    const file = this.#fs.open(joinPath(this.#dir, name));
+    try {
+      const size = file.size();
+      if (size > snapshotBytesMax) throw new SnapshotTooLargeError(name, size, snapshotBytesMax);
+      return file.readAt(0, size);
+    } finally {
+      file.close();
+    }
+  }
+
+  /** Removes the oldest snapshot files beyond the limit, sparing `written`. */
+  #prune(written: string): void {
+    if (this.#maxSnapshots === 0) return;
+    const others = this.list().filter(({ name }) => name !== written);
+    for (const old of others.slice(Math.max(0, this.#maxSnapshots - 1))) {
+      this.#fs.remove(joinPath(this.#dir, old.name));
+      this.#log?.("info", "snap: removed an old snapshot file", {
+        file: joinPath(this.#dir, old.name),
+      });
+    }
+  }
+}
