@@ -71,8 +71,13 @@ export class MembershipDriver {
     const prng = this.#prng;
     const size = config.voters.length + config.learners.length;
     const canGrow = size < CONFIG_MEMBERS_MAX;
-    // A configuration keeps at least one voter.
-    const removable = config.voters.length >= 2 ? config.voters : [];
+    // A voter is removed only from three or more. Known hazard (see the
+    // closing note of issue 2): in a configuration of two, the remaining
+    // voter may never learn that the removal committed (its commit-only hard
+    // state is lost in a crash, and the removed member, restarted as a
+    // follower, applies its own removal and stops); it then still needs the
+    // removed member's vote, which is refused when that log is longer.
+    const removable = config.voters.length >= 3 ? config.voters : [];
     switch (prng.nextInt(6)) {
       case 0:
         return canGrow ? this.#addNew("addLearnerNode") : undefined;

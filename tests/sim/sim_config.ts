@@ -29,6 +29,11 @@ export const FAULT_KINDS = [
   "tickSkew",
   "leaderChurn",
   "unsyncedLoss",
+  // The member's disk is the real WAL and snapshot files on a simulated file
+  // system (a crash keeps only synced data), so recovery runs in the seed.
+  "walDisk",
+  // With walDisk: a crash keeps a random prefix of unsynced writes (a torn tail).
+  "tornWrite",
 ] as const;
 
 /** One kind of fault. */
@@ -82,6 +87,8 @@ export interface SimConfig {
   readonly maxUncommittedEntriesBytes: number;
   /** Chance that a member crashes shortly after it becomes leader ("leaderChurn"). */
   readonly leaderChurnRate: number;
+  /** WAL segment size with walDisk (small ones cut segments often). */
+  readonly walSegmentBytes: number;
   readonly maxEvents: number;
   readonly bugs: ReadonlySet<RaftBug>;
 }
@@ -159,6 +166,7 @@ export function drawSimConfig(seed: number, prng: SeededPrng, overrides: SimOver
   const leaderChurnRate = 0.05 + prng.nextFloat() * 0.4;
   // Some clients give up during a pause (and retry elsewhere), some outlast it.
   const opTimeoutMs = (3 + prng.nextInt(6)) * electionTicks * 10;
+  const walSegmentBytes = 4096 << prng.nextInt(5);
   return {
     seed,
     memberCount,
@@ -186,6 +194,7 @@ export function drawSimConfig(seed: number, prng: SeededPrng, overrides: SimOver
     maxCommittedSizePerReadyBytes,
     maxUncommittedEntriesBytes,
     leaderChurnRate,
+    walSegmentBytes,
     maxEvents: overrides.maxEvents ?? 20_000,
     bugs: overrides.bugs ?? new Set(),
   };

@@ -81,7 +81,12 @@ export class SimNode {
   /** `initial` null: a member joining later, with an empty disk. */
   constructor(id: NodeId, initial: ConfState | null, host: NodeHost, prng: SeededPrng) {
     this.id = id;
-    this.disk = new SimDisk(initial);
+    const config = host.config;
+    this.disk = new SimDisk(id, initial, {
+      wal: config.faults.has("walDisk"),
+      walSegmentBytes: config.walSegmentBytes,
+      tornWrites: config.faults.has("tornWrite") ? prng.fork() : null,
+    });
     this.confState = initial ?? EMPTY_CONF_STATE;
     this.#host = host;
     this.#prng = prng;
@@ -153,7 +158,7 @@ export class SimNode {
 
   /** Crashes the member: only the disk survives (less its unsynced writes, if that fault is on). */
   crash(): void {
-    if (this.#host.config.faults.has("unsyncedLoss")) this.disk.loseUnsynced();
+    this.disk.crash(this.#host.config.faults.has("unsyncedLoss"));
     this.raw = null;
     this.role = "down";
     this.lead = NONE;
