@@ -11,6 +11,7 @@
  * `offset` say where the damage was found.
  */
 export class WalCorruptError extends Error {
+  /** The error's name. */
   override name = "WalCorruptError";
   /** The segment file (its path) holding the damage. */
   readonly file: string;
@@ -18,6 +19,8 @@ export class WalCorruptError extends Error {
   readonly offset: number;
 
   /**
+   * Builds the error; the message names the file and offset.
+   *
    * @param what what is wrong, e.g. "crc mismatch"
    * @param file the segment file
    * @param offset the damaged record's offset in `file`
@@ -34,6 +37,7 @@ export class WalCorruptError extends Error {
  * (the snapshot was never recorded there, or its segments were released).
  */
 export class WalSnapshotNotFoundError extends Error {
+  /** The error's name. */
   override name = "WalSnapshotNotFoundError";
   /** The marker's index. */
   readonly index: number;
@@ -41,6 +45,8 @@ export class WalSnapshotNotFoundError extends Error {
   readonly term: number;
 
   /**
+   * Builds the error for the marker (index, term).
+   *
    * @param index the marker's index
    * @param term the marker's term
    * @param detail why, appended to the message
@@ -54,6 +60,7 @@ export class WalSnapshotNotFoundError extends Error {
 
 /** A record to be saved is larger than the WAL's record limit; nothing was written. */
 export class WalRecordTooLargeError extends RangeError {
+  /** The error's name. */
   override name = "WalRecordTooLargeError";
   /** The record's size: type, CRC, data and padding. */
   readonly recordBytes: number;
@@ -61,6 +68,8 @@ export class WalRecordTooLargeError extends RangeError {
   readonly recordBytesMax: number;
 
   /**
+   * Builds the error for a record of `recordBytes` over `recordBytesMax`.
+   *
    * @param recordBytes the record's size
    * @param recordBytesMax the limit
    */

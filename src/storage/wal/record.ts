@@ -22,13 +22,17 @@ import type { Entry, EntryType, HardState } from "../../raft/types.ts";
 
 /** Who wrote a WAL: every segment repeats it and all must agree. */
 export interface WalMetadata {
+  /** The member's id. */
   readonly memberId: bigint;
+  /** The cluster's id. */
   readonly clusterId: bigint;
 }
 
 /** Where a snapshot stands in the log: recorded in the WAL when the snapshot is saved. */
 export interface WalSnapshotMarker {
+  /** The snapshot's last included index. */
   readonly index: number;
+  /** The term of that entry. */
   readonly term: number;
 }
 

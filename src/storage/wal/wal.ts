@@ -59,6 +59,7 @@ export interface WalOptions {
 export interface WalReadResult {
   /** The WAL, open for appending after the last valid record. */
   readonly wal: Wal;
+  /** The member and cluster the WAL belongs to. */
   readonly metadata: WalMetadata;
   /** The last hard state record (EMPTY_HARD_STATE if none). */
   readonly hardState: HardState;
