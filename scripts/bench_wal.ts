@@ -21,7 +21,8 @@
 import { parseArgs } from "node:util";
 import { DenoFileSystem } from "../src/storage/deno_fs.ts";
 import { joinPath } from "../src/storage/fs.ts";
-import { Wal } from "../src/storage/wal/mod.ts";
+import { Wal, ZeroFilledSegments } from "../src/storage/wal/mod.ts";
+import { walSegmentBytesDefault } from "../src/util/limits.ts";
 import { encodedBytes } from "../src/storage/wal/encoder.ts";
 import type { WalRecord } from "../src/storage/wal/record.ts";
 import type { Entry, HardState } from "../src/raft/types.ts";
@@ -72,12 +73,20 @@ function bytesPerSave(batch: number, data: Uint8Array): number {
 /** Durable WAL appends: save a batch, await its sync, for one slice of time. */
 class WalWriter {
   readonly #wal: Wal;
+  readonly #supplier: ZeroFilledSegments;
   readonly #batch: number;
   readonly #data: Uint8Array;
   #index = 0;
 
   constructor(dir: string, batch: number, data: Uint8Array) {
-    this.#wal = Wal.create(new DenoFileSystem(), dir, { memberId: 1n, clusterId: 2n });
+    // As the server runs it: zero-filled segments, the next one prepared in the background.
+    const fs = new DenoFileSystem();
+    this.#supplier = new ZeroFilledSegments(fs, dir, walSegmentBytesDefault);
+    this.#wal = Wal.create(fs, dir, { memberId: 1n, clusterId: 2n }, {
+      zeroFill: true,
+      supplier: this.#supplier,
+    });
+    this.#supplier.start();
     this.#batch = batch;
     this.#data = data;
   }
@@ -98,7 +107,8 @@ class WalWriter {
     tally.add(syncs * this.#batch, syncs, performance.now() - start);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.#supplier.stop();
     this.#wal.close();
   }
 }
@@ -193,7 +203,7 @@ async function measure(
       await writers[kind].slice(options.sliceMs, tallies[kind]);
     }
   }
-  wal.close();
+  await wal.close();
   sparseHandle.close();
   Deno.removeSync(walDir, { recursive: true });
   Deno.removeSync(joinPath(root, `raw-sparse-${batch}`));

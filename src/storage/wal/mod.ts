@@ -11,3 +11,4 @@
 export { Wal, type WalLog, type WalOptions, type WalReadResult } from "./wal.ts";
 export type { WalMetadata, WalRecord, WalRecordType, WalSnapshotMarker } from "./record.ts";
 export { WalCorruptError, WalRecordTooLargeError, WalSnapshotNotFoundError } from "./errors.ts";
+export { type SegmentSupplier, ZeroFilledSegments } from "./segment_supplier.ts";

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { PREPARED_SUFFIX, type SegmentSupplier, writeZeros } from "./segment_supplier.ts";
 import { assert } from "../../util/assert.ts";
 import {
   walFilesMaxDefault,
@@ -53,6 +54,13 @@ export interface WalOptions {
   maxWals?: number;
   /** Where warnings (a repaired tail) and notices (purged segments) go. Default: nowhere. */
   log?: WalLog;
+  /**
+   * Write real zeros into new segments instead of extending them sparsely, so
+   * that a flush need not allocate blocks (faster fdatasync). Default false.
+   */
+  zeroFill?: boolean;
+  /** Zero-filled files prepared in the background, used at a cut when one is ready. */
+  supplier?: SegmentSupplier;
 }
 
 /** What {@linkcode Wal.open} recovered. */
@@ -76,6 +84,8 @@ interface Settings {
   readonly recordBytesMax: number;
   readonly maxWals: number;
   readonly log: WalLog;
+  readonly zeroFill: boolean;
+  readonly supplier: SegmentSupplier | null;
 }
 
 /** A segment file the writer holds open. */
@@ -113,6 +123,8 @@ function settingsOf(options: WalOptions): Settings {
     recordBytesMax: options.recordBytesMax ?? walRecordBytesMax,
     maxWals: options.maxWals ?? walFilesMaxDefault,
     log: options.log ?? noLog,
+    zeroFill: options.zeroFill ?? false,
+    supplier: options.supplier ?? null,
   };
   checkSetting("segmentBytes", settings.segmentBytes, SEGMENT_BYTES_MIN);
   checkSetting("recordBytesMax", settings.recordBytesMax, RECORD_BYTES_MIN);
@@ -217,6 +229,9 @@ export class Wal {
       header.push({ type: "snapshot", marker: { index: 0, term: 0 } });
       const { bytes, crc } = encodeRecords(header, 0);
       handle.truncate(Math.max(settings.segmentBytes, bytes.length));
+      if (settings.zeroFill) {
+        writeZeros((zeros, at) => handle.writeAt(zeros, at), bytes.length, settings.segmentBytes);
+      }
       handle.writeAt(bytes, 0);
       handle.syncSync();
       fs.syncDir(tmpDir);
@@ -397,9 +412,7 @@ export class Wal {
       name: segmentName(seq, this.#lastIndex + 1),
     };
     const tmpPath = joinPath(this.#dir, `${file.name}.tmp`);
-    const handle = this.#fs.open(tmpPath, { create: true, write: true });
-    handle.truncate(0);
-    handle.truncate(this.#settings.segmentBytes);
+    const handle = this.#openNewSegment(tmpPath);
     old.retired = true;
     this.#retired.push(old);
     this.#tail = openSegment(file, handle, tmpPath);
@@ -407,6 +420,25 @@ export class Wal {
     this.#offset = 0;
     this.#headerEnd = 0;
     return headerRecords(this.#crc, this.#metadata, this.#hardState);
+  }
+
+  /** A new segment file: a prepared zero-filled one if ready, else made now. */
+  #openNewSegment(tmpPath: string): FileHandle {
+    const settings = this.#settings;
+    const prepared = settings.supplier?.take() ?? null;
+    if (prepared !== null) {
+      this.#fs.rename(prepared, tmpPath);
+      const handle = this.#fs.open(tmpPath, { write: true });
+      if (handle.size() === settings.segmentBytes) return handle;
+      handle.close(); // not of our size: make one below
+    }
+    const handle = this.#fs.open(tmpPath, { create: true, write: true });
+    handle.truncate(0);
+    handle.truncate(settings.segmentBytes);
+    if (settings.zeroFill) {
+      writeZeros((zeros, at) => handle.writeAt(zeros, at), 0, settings.segmentBytes);
+    }
+    return handle;
   }
 
   async #flush(segments: readonly OpenSegment[]): Promise<void> {
@@ -525,7 +557,8 @@ function checkEntries(entries: readonly Entry[], lastIndex: number): void {
 /** Deletes `*.wal.tmp` files a crash left behind: segments cut but never made durable. */
 function removeStaleTemporaries(fs: FileSystem, dir: string, log: WalLog): void {
   for (const name of fs.readDir(dir)) {
-    if (!name.endsWith(".wal.tmp")) continue;
+    const prepared = name.endsWith(PREPARED_SUFFIX) || name.endsWith(`${PREPARED_SUFFIX}.tmp`);
+    if (!name.endsWith(".wal.tmp") && !prepared) continue;
     fs.remove(joinPath(dir, name));
     log("info", "wal: removed a segment never made durable", { file: joinPath(dir, name) });
   }

@@ -1,0 +1,55 @@
+import { strict as assert } from "node:assert";
+import { EMPTY_HARD_STATE, type Entry } from "../../raft/types.ts";
+import { MemFileSystem } from "../mem_fs.ts";
+import { Wal, ZeroFilledSegments } from "./mod.ts";
+
+const SEGMENT_BYTES = 8192;
+
+function entries(from: number, count: number): Entry[] {
+  return Array.from({ length: count }, (_, i) => ({
+    term: 1,
+    index: from + i,
+    type: "normal" as const,
+    data: new Uint8Array(100).fill((from + i) & 0xff),
+  }));
+}
+
+Deno.test("ZeroFilledSegments: a cut takes the prepared zero-filled file, and a WAL opened later removes leftovers", async () => {
+  const fs = new MemFileSystem();
+  const supplier = new ZeroFilledSegments(fs, "wal", SEGMENT_BYTES);
+  const wal = Wal.create(fs, "wal", { memberId: 1n, clusterId: 2n }, {
+    segmentBytes: SEGMENT_BYTES,
+    zeroFill: true,
+    supplier,
+  });
+  supplier.start();
+  await supplier.whenReady();
+  const prepared = fs.readDir("wal").filter((name) => name.endsWith(".fill"));
+  assert.equal(prepared.length, 1, "one file is ready before the cut");
+  for (let i = 0; i < 20; i++) wal.save(EMPTY_HARD_STATE, entries(1 + i * 5, 5));
+  await wal.sync();
+  const segments = fs.readDir("wal").filter((name) => name.endsWith(".wal"));
+  assert.ok(segments.length >= 2, "the WAL was cut");
+  assert.ok(!fs.readDir("wal").includes(prepared[0]!), "the prepared file became a segment");
+  await supplier.whenReady();
+  await supplier.stop();
+  wal.close();
+  const reopened = Wal.open(fs, "wal", { index: 0, term: 0 }, { segmentBytes: SEGMENT_BYTES });
+  assert.deepEqual(reopened.entries, entries(1, 100));
+  assert.deepEqual(fs.readDir("wal").filter((name) => name.includes(".fill")), []);
+  reopened.wal.close();
+});
+
+Deno.test("Wal with zeroFill reads back every entry across cuts", () => {
+  const fs = new MemFileSystem();
+  const wal = Wal.create(fs, "wal", { memberId: 1n, clusterId: 2n }, {
+    segmentBytes: SEGMENT_BYTES,
+    zeroFill: true,
+  });
+  for (let i = 0; i < 20; i++) wal.save(EMPTY_HARD_STATE, entries(1 + i * 5, 5));
+  wal.syncSync();
+  wal.close();
+  const reopened = Wal.open(fs, "wal", { index: 0, term: 0 }, { segmentBytes: SEGMENT_BYTES });
+  assert.deepEqual(reopened.entries, entries(1, 100));
+  reopened.wal.close();
+});
