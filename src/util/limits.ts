@@ -46,3 +46,9 @@ export const walRecordBytesMax = 16 * 1024 * 1024;
 
 /** WAL segment files kept after a release (etcd's `--max-wals` default); 0 keeps all. */
 export const walFilesMaxDefault = 5;
+
+/** Applied entries between snapshots (etcd's --snapshot-count default). */
+export const snapshotCountDefault = 100_000;
+
+/** Entries kept in the log before a snapshot for slow followers (etcd's SnapshotCatchUpEntries). */
+export const snapshotCatchUpEntriesDefault = 5_000;

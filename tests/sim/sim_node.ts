@@ -25,6 +25,7 @@ import {
 import type { SeededPrng } from "../../src/util/prng.ts";
 import type { Checker } from "./checkers.ts";
 import type { SimConfig } from "./sim_config.ts";
+import { compactIndexAfter, snapshotDue } from "../../src/storage/snapshot_policy.ts";
 import { SimDisk } from "./sim_disk.ts";
 import type { RouteOutcome } from "./sim_network.ts";
 import { KvStateMachine, type WriteCommand } from "./state_machine.ts";
@@ -281,16 +282,20 @@ export class SimNode {
     this.#host.confChanged(this, previous, this.confState);
   }
 
+  /** Snapshots and compacts by the server's policy (etcd's --snapshot-count). */
   #maybeCompact(): void {
     const config = this.#host.config;
-    const every = config.compactEveryEntries;
+    const policy = {
+      snapshotCount: config.compactEveryEntries,
+      catchUpEntries: config.catchUpEntries,
+    };
     const applied = this.machine.applied;
-    if (every === 0 || applied - this.#lastSnapshotIndex < every) return;
+    if (!snapshotDue(policy, applied, this.#lastSnapshotIndex)) return;
     const storage = this.disk.storage;
     if (applied <= storage.snapshot().metadata.index) return;
     storage.createSnapshot(applied, this.confState, this.machine.snapshot());
     this.#lastSnapshotIndex = applied;
-    const compactTo = applied - config.catchUpEntries;
-    if (compactTo >= storage.firstIndex()) storage.compact(compactTo);
+    const compactTo = compactIndexAfter(policy, applied, storage.firstIndex());
+    if (compactTo > 0) storage.compact(compactTo);
   }
 }
