@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { StorageLog } from "./log.ts";
 import { assert } from "../util/assert.ts";
 import type { ConfState, Entry, HardState, Snapshot } from "../raft/types.ts";
 import {
@@ -37,7 +38,7 @@ export interface DiskStorageOptions {
   readonly wal?: WalOptions;
   /** Snapshot files kept at most (etcd's --max-snapshots); 0 keeps all. */
   readonly maxSnapshots?: number;
-  readonly log?: (level: "info" | "warn", message: string, fields: Record<string, unknown>) => void;
+  readonly log?: StorageLog;
 }
 
 /** What recovery found. */

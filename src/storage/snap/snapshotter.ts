@@ -21,6 +21,7 @@
  * @module
  */
 
+import type { StorageLog } from "../log.ts";
 import type { ConfState, Snapshot } from "../../raft/types.ts";
 import { crc32c } from "../../util/crc32c.ts";
 import { snapshotBytesMax, snapshotsMaxDefault } from "../../util/limits.ts";
@@ -34,11 +35,7 @@ export interface SnapshotName {
 }
 
 /** A log callback, as the rest of storage takes it. */
-export type SnapshotterLog = (
-  level: "info" | "warn",
-  message: string,
-  fields: Record<string, unknown>,
-) => void;
+export type SnapshotterLog = StorageLog;
 
 /** How a {@linkcode Snapshotter} behaves. */
 export interface SnapshotterOptions {

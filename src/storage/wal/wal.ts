@@ -18,6 +18,7 @@
  * @module
  */
 
+import type { StorageLog } from "../log.ts";
 import { PREPARED_SUFFIX, type SegmentSupplier, writeZeros } from "./segment_supplier.ts";
 import { assert } from "../../util/assert.ts";
 import {
@@ -38,11 +39,7 @@ import type { WalMetadata, WalRecord, WalSnapshotMarker } from "./record.ts";
 import { isSegmentName, type SegmentFile, segmentName } from "./segment_name.ts";
 
 /** Where a log message goes: a level, a message and structured fields. */
-export type WalLog = (
-  level: "info" | "warn",
-  message: string,
-  fields: Record<string, unknown>,
-) => void;
+export type WalLog = StorageLog;
 
 /** How a WAL is created or opened. */
 export interface WalOptions {
