@@ -129,3 +129,21 @@ Deno.test("DiskStorage: damage before the WAL's tail refuses to start with the f
     return true;
   });
 });
+
+Deno.test("DiskStorage: a suffix overwritten by a new leader stays gone after a snapshot and a restart", () => {
+  // Simulator seed 1822: entries 9..10 of term 1 are overwritten from 7 on by
+  // term 2; a snapshot at 8 is taken; after a restart the replay from the
+  // snapshot must not resurrect the stale 9..10 of term 1.
+  const fs = new MemFileSystem();
+  const storage = bootstrapped(fs);
+  storage.save({ term: 1, vote: 1n, commit: 5 }, entries(2, 9, 1)); // 2..10, term 1
+  storage.save({ term: 2, vote: 2n, commit: 8 }, entries(7, 2, 2)); // 7..8, term 2
+  storage.syncSync();
+  storage.createSnapshot(8, null, encoder.encode("state@8"));
+  storage.close();
+  fs.crash();
+  const again = reopen(fs);
+  assert.equal(again.lastIndex(), 8);
+  assert.equal(again.term(8), 2);
+  assert.equal(again.firstIndex(), 9);
+});

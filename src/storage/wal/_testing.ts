@@ -78,7 +78,12 @@ export function expectedOf(ops: readonly WalOp[], from: WalSnapshotMarker): Expe
       continue;
     }
     for (const item of op.entries) {
-      if (item.index <= from.index) continue;
+      // An entry at or before the snapshot is not kept, but it was written
+      // after every held one, which a later leader therefore overwrote.
+      if (item.index <= from.index) {
+        entries.length = 0;
+        continue;
+      }
       entries.length = item.index - from.index - 1;
       entries.push(item);
     }

@@ -94,11 +94,20 @@ class Replay {
     throw new WalCorruptError(what, file, offset);
   }
 
-  /** Keeps entries after the snapshot; a later entry replaces every held one from its index on. */
+  /**
+   * Keeps entries after the snapshot; a later entry replaces every held one
+   * from its index on. An entry at or before the snapshot is not kept, but it
+   * still replaces everything held: it was written after them, so they are a
+   * suffix a later leader overwrote (found by the simulator, seed 1822: stale
+   * entries of an older term survived a restart after a snapshot).
+   */
   #entry(entry: Entry, file: string, offset: number): void {
     this.lastIndex = entry.index;
     const from = this.#from.index;
-    if (entry.index <= from) return;
+    if (entry.index <= from) {
+      this.entries.length = 0;
+      return;
+    }
     const position = entry.index - from - 1;
     if (position > this.entries.length) {
       const what = `entry index gap: index ${entry.index} follows ${from + this.entries.length}`;
