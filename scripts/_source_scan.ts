@@ -272,3 +272,23 @@ export function relativePath(root: string, path: string): string {
 export function repoRoot(): string {
   return new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 }
+
+/**
+ * The command line both checkers share: an optional root argument, one line
+ * per violation, then a summary line; exit code 1 on violations, 2 on usage.
+ */
+export async function runChecker<R extends { readonly violations: readonly Violation[] }>(
+  args: string[],
+  script: string,
+  check: (root: string) => Promise<R>,
+  summary: (report: R) => string,
+): Promise<number> {
+  if (args.length > 1) {
+    console.error(`Usage: deno run -A scripts/${script}.ts [root]`);
+    return 2;
+  }
+  const report = await check(args[0] ?? repoRoot());
+  for (const line of formatViolations(report.violations)) console.log(line);
+  console.log(summary(report));
+  return report.violations.length > 0 ? 1 : 0;
+}

@@ -24,10 +24,9 @@
 
 import { dirname, join, resolve } from "node:path";
 import {
-  formatViolations,
   listSourceFiles,
   relativePath,
-  repoRoot,
+  runChecker,
   type Token,
   tokenize,
   type Violation,
@@ -357,26 +356,18 @@ function stronglyConnected(graph: ReadonlyMap<string, readonly Edge[]>): string[
   return components;
 }
 
-async function main(args: string[]): Promise<number> {
-  if (args.length > 1) {
-    console.error("Usage: deno run -A scripts/check_deps.ts [root]");
-    return 2;
-  }
-  const root = args[0] ?? repoRoot();
-  const report = await checkDeps(root);
-  for (const line of formatViolations(report.violations)) console.log(line);
-  if (report.violations.length > 0) {
-    console.log(
-      `check_deps: ${report.violations.length} violation(s) ` +
-        `(${report.filesScanned} files, ${report.importsScanned} imports scanned)`,
-    );
-    return 1;
-  }
-  console.log(
-    `check_deps: ok, ${report.filesScanned} files, ${report.importsScanned} imports, ` +
-      `no forbidden imports, no cycles`,
+function main(args: string[]): Promise<number> {
+  return runChecker(
+    args,
+    "check_deps",
+    checkDeps,
+    (report) =>
+      report.violations.length > 0
+        ? `check_deps: ${report.violations.length} violation(s) ` +
+          `(${report.filesScanned} files, ${report.importsScanned} imports scanned)`
+        : `check_deps: ok, ${report.filesScanned} files, ${report.importsScanned} imports, ` +
+          `no forbidden imports, no cycles`,
   );
-  return 0;
 }
 
 if (import.meta.main) {

@@ -16,10 +16,9 @@
 
 import { join } from "node:path";
 import {
-  formatViolations,
   listSourceFiles,
   relativePath,
-  repoRoot,
+  runChecker,
   type Token,
   tokenize,
   type Violation,
@@ -156,23 +155,17 @@ export async function checkPurity(root: string): Promise<PurityReport> {
   return { filesScanned, violations };
 }
 
-async function main(args: string[]): Promise<number> {
-  if (args.length > 1) {
-    console.error("Usage: deno run -A scripts/check_purity.ts [root]");
-    return 2;
-  }
-  const root = args[0] ?? repoRoot();
-  const report = await checkPurity(root);
-  for (const line of formatViolations(report.violations)) console.log(line);
-  if (report.violations.length > 0) {
-    console.log(
-      `check_purity: ${report.violations.length} forbidden use(s) in the pure zone ` +
-        `(${report.filesScanned} files scanned)`,
-    );
-    return 1;
-  }
-  console.log(`check_purity: ok, ${report.filesScanned} files in the pure zone, no forbidden uses`);
-  return 0;
+function main(args: string[]): Promise<number> {
+  return runChecker(
+    args,
+    "check_purity",
+    checkPurity,
+    (report) =>
+      report.violations.length > 0
+        ? `check_purity: ${report.violations.length} forbidden use(s) in the pure zone ` +
+          `(${report.filesScanned} files scanned)`
+        : `check_purity: ok, ${report.filesScanned} files in the pure zone, no forbidden uses`,
+  );
 }
 
 if (import.meta.main) {
