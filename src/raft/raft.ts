@@ -12,6 +12,7 @@
  * @module
  */
 
+import type { Prng } from "../util/prng.ts";
 import { assert } from "../util/assert.ts";
 import { bytesEqual } from "../util/bytes.ts";
 import type { ConfChangeResult } from "./confchange.ts";
@@ -83,13 +84,13 @@ export class Raft {
   readonly maxUncommittedBytes: number;
   readonly readIndexPendingMax: number;
   readonly bugs: ReadonlySet<RaftBug>;
-  readonly #config: Required<RaftConfig>;
+  readonly #prng: Prng;
   /** Read rounds only grow, across terms and roles. */
   #readRound = 0;
 
   constructor(config: RaftConfig) {
     const c = validateConfig(config);
-    this.#config = c;
+    this.#prng = c.prng;
     this.id = c.id;
     this.raftLog = new RaftLog(c.storage, c.maxCommittedSizePerReadyBytes);
     this.tracker = new ProgressTracker(c.maxInflightMsgs, c.maxInflightBytes);
@@ -244,7 +245,7 @@ export class Raft {
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
     this.randomizedElectionTimeout = this.electionTimeout +
-      this.#config.prng.nextInt(this.electionTimeout);
+      this.#prng.nextInt(this.electionTimeout);
     this.leadTransferee = NONE;
     this.tracker.resetVotes();
     const lastIndex = this.raftLog.lastIndex();
@@ -415,7 +416,7 @@ export class Raft {
 
   #poll(id: NodeId, granted: boolean) {
     this.tracker.recordVote(id, granted);
-    return this.tracker.tallyVotes().result;
+    return this.tracker.voteResult();
   }
 
   // ---- step -------------------------------------------------------------------

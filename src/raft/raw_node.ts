@@ -145,15 +145,15 @@ export class RawNode {
     return { term: state.term, vote, commit: state.commit };
   }
 
+  #softStateChanged(soft: SoftState): boolean {
+    return soft.lead !== this.#prevSoftState.lead ||
+      soft.raftState !== this.#prevSoftState.raftState;
+  }
+
   /** Whether a Ready has anything in it. */
   hasReady(): boolean {
     const r = this.#raft;
-    const soft = r.softState();
-    if (
-      soft.lead !== this.#prevSoftState.lead || soft.raftState !== this.#prevSoftState.raftState
-    ) {
-      return true;
-    }
+    if (this.#softStateChanged(r.softState())) return true;
     if (!hardStateEqual(this.#reportedHardState(), this.#prevHardState)) return true;
     return r.raftLog.unstable.snapshot !== null || r.raftLog.unstable.entries.length > 0 ||
       r.msgs.length > 0 || r.readStates.length > 0 || r.raftLog.hasNextCommittedEntries();
@@ -164,8 +164,7 @@ export class RawNode {
     this.#assertNoReadyOutstanding();
     const r = this.#raft;
     const soft = r.softState();
-    const softChanged = soft.lead !== this.#prevSoftState.lead ||
-      soft.raftState !== this.#prevSoftState.raftState;
+    const softChanged = this.#softStateChanged(soft);
     const hard = this.#reportedHardState();
     const hardChanged = !hardStateEqual(hard, this.#prevHardState);
     const entries = r.raftLog.unstableEntries();

@@ -132,16 +132,8 @@ export class ProgressTracker {
   }
 
   /** The election's outcome so far. */
-  tallyVotes(): { granted: number; rejected: number; result: VoteResult } {
-    let granted = 0;
-    let rejected = 0;
-    for (const [id, pr] of this.progress) {
-      if (pr.isLearner) continue;
-      const vote = this.votes.get(id);
-      if (vote === true) granted++;
-      else if (vote === false) rejected++;
-    }
-    return { granted, rejected, result: jointVoteResult(this.voters(), this.votes) };
+  voteResult(): VoteResult {
+    return jointVoteResult(this.voters(), this.votes);
   }
 
   confState(): ConfState {
