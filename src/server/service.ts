@@ -1,0 +1,53 @@
+/**
+ * The server's facade: what the HTTP/JSON gateway (`src/api`) may ask of a
+ * member. Every method resolves with etcd's response or rejects with an
+ * {@linkcode EtcdError} carrying etcd's message and code; any other
+ * rejection is a bug (the gateway answers 500).
+ *
+ * Writes resolve only after they are committed, durable on this member and
+ * applied. Linearizable reads (`serializable: false`) are ordered after
+ * every write acknowledged before they began.
+ *
+ * @module
+ */
+
+import type {
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  HashResponse,
+  MemberListResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  StatusResponse,
+  TxnRequest,
+  TxnResponse,
+} from "../proto/rpc.ts";
+
+/** Options of one request (deadlines, cancellation). */
+export interface RequestOptions {
+  /** Aborted when the client goes away or the request's deadline passes. */
+  readonly signal?: AbortSignal;
+}
+
+/** What the gateway may ask of a member. */
+export interface EtcdService {
+  range(request: RangeRequest, options?: RequestOptions): Promise<RangeResponse>;
+  put(request: PutRequest, options?: RequestOptions): Promise<PutResponse>;
+  deleteRange(request: DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse>;
+  txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse>;
+  compact(request: CompactionRequest, options?: RequestOptions): Promise<CompactionResponse>;
+  status(options?: RequestOptions): Promise<StatusResponse>;
+  memberList(options?: RequestOptions): Promise<MemberListResponse>;
+  hash(options?: RequestOptions): Promise<HashResponse>;
+  /**
+   * etcd's `/health` check: true when the member knows a leader, has no
+   * alarm and a linearizable read completes within the deadline.
+   */
+  health(options?: RequestOptions): Promise<boolean>;
+  /** `--max-request-bytes`: a request body above this is refused before decoding. */
+  readonly requestBytesMax: number;
+}
