@@ -52,3 +52,9 @@ export const snapshotCountDefault = 100_000;
 
 /** Entries kept in the log before a snapshot for slow followers (etcd's SnapshotCatchUpEntries). */
 export const snapshotCatchUpEntriesDefault = 5_000;
+
+/**
+ * Proposals a member queues while it knows no leader (etcd-io/raft's node
+ * would block them); more are refused with "too many requests".
+ */
+export const raftPendingProposalsMax = 10_000;

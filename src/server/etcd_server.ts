@@ -1,0 +1,337 @@
+/**
+ * {@linkcode EtcdServer}: one member, answering etcd's KV and maintenance
+ * requests. Writes are validated, proposed through Raft and answered after
+ * apply (the wait registry); linearizable reads go behind a ReadIndex round
+ * (the read barrier); serializable reads are served from the local state.
+ *
+ * @module
+ */
+
+import { Errors, EtcdError } from "../proto/errors.ts";
+import type {
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  HashResponse,
+  MemberListResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  ResponseHeader,
+  StatusResponse,
+  TxnRequest,
+  TxnResponse,
+} from "../proto/rpc.ts";
+import {
+  validateCompactionRequest,
+  validateDeleteRangeRequest,
+  validatePutRequest,
+  validateRangeRequest,
+  validateTxnRequest,
+} from "../proto/validate.ts";
+import type { ConfChange, ReadState, SoftState } from "../raft/mod.ts";
+import { encodeRequest, type InternalRequest } from "./entry_codec.ts";
+import { ReadBarrier } from "./read_barrier.ts";
+import type { RaftNode, RaftNodeHooks } from "./raft_node.ts";
+import type { EtcdService, RequestOptions } from "./service.ts";
+import { type ApplyResult, StateMachine, txnHasWrite } from "./state_machine.ts";
+import { WaitRegistry } from "./wait.ts";
+import type { Logger } from "./logger.ts";
+
+/** The etcd version this member claims compatibility with (etcdctl and clients read it). */
+export const ETCD_COMPAT_VERSION = "3.4.23";
+
+/** How the server judges and times requests. */
+export interface EtcdServerOptions {
+  readonly memberId: bigint;
+  readonly clusterId: bigint;
+  /** etcd's ReqTimeout: 5 s + 2 × the election timeout. */
+  readonly requestTimeoutMs: number;
+  readonly requestBytesMax: number;
+  readonly txnOpsMax: number;
+  readonly quotaBytes: number;
+  /** Heartbeat intervals after which an unanswered ReadIndex round is asked again. */
+  readonly readRetryTicks: number;
+  readonly log: Logger;
+}
+
+type Pending = ApplyResult;
+
+/** One member's request handling on top of its Ready loop. */
+export class EtcdServer implements EtcdService {
+  readonly #options: EtcdServerOptions;
+  readonly #wait = new WaitRegistry<Pending>();
+  readonly #barrier: ReadBarrier;
+  readonly #bootId: string;
+  #node: RaftNode | null = null;
+  #sequence = 0;
+  #stopped = false;
+
+  constructor(options: EtcdServerOptions) {
+    this.#options = options;
+    const boot = new Uint8Array(8);
+    crypto.getRandomValues(boot);
+    this.#bootId = Array.from(boot, (b) => b.toString(16).padStart(2, "0")).join("");
+    this.#barrier = new ReadBarrier({
+      readIndex: (context) => this.#raftNode().readIndex(context),
+      appliedIndex: () => this.#raftNode().machine.appliedIndex,
+    });
+  }
+
+  /** The hooks the Ready loop reports to (pass them to the RaftNode). */
+  hooks(restore: (data: Uint8Array, index: number) => StateMachine): RaftNodeHooks {
+    return {
+      onApplied: (request, result) => this.#onApplied(request, result),
+      onReadStates: (states: readonly ReadState[]) => this.#barrier.onReadStates(states),
+      onSoftState: (state: SoftState) => this.#onSoftState(state),
+      onAppliedUpTo: (index) => this.#barrier.onApplied(index),
+      onSnapshotApplied: (index) => this.#barrier.onApplied(index),
+      onConfChange: (_index: number, _change: ConfChange) => {},
+      onFatal: (error) => this.#onFatal(error),
+      restoreMachine: restore,
+    };
+  }
+
+  /** Attaches the Ready loop (once, before serving). */
+  attach(node: RaftNode): void {
+    this.#node = node;
+  }
+
+  /** Called every heartbeat interval with the raft tick. */
+  tick(): void {
+    this.#barrier.tick(this.#options.readRetryTicks);
+  }
+
+  /** Fails everything waiting; further requests fail with "server stopped". */
+  stop(): void {
+    this.#stopped = true;
+    this.#wait.failAll(Errors.stopped());
+    this.#barrier.failAll(Errors.stopped());
+  }
+
+  /** The store's current revision on this member. */
+  get currentRevision(): number {
+    return this.#raftNode().machine.kv.currentRevision;
+  }
+
+  get requestBytesMax(): number {
+    return this.#options.requestBytesMax;
+  }
+
+  #raftNode(): RaftNode {
+    if (this.#node === null) throw new Error("EtcdServer: no raft node attached");
+    return this.#node;
+  }
+
+  // ---- reads ----------------------------------------------------------------------
+
+  async range(request: RangeRequest, options?: RequestOptions): Promise<RangeResponse> {
+    validateRangeRequest(request);
+    if (!request.serializable) await this.#linearizableBarrier(options);
+    const machine = this.#raftNode().machine;
+    const result = machine.kv.range(request);
+    return {
+      header: this.#header(machine.kv.currentRevision),
+      kvs: result.kvs,
+      more: result.more,
+      count: result.count,
+    };
+  }
+
+  async #linearizableBarrier(options: RequestOptions | undefined): Promise<void> {
+    this.#checkRunning();
+    await withDeadline(
+      this.#barrier.wait(),
+      this.#options.requestTimeoutMs,
+      options,
+      Errors.timeout,
+    );
+  }
+
+  // ---- writes ---------------------------------------------------------------------
+
+  async put(request: PutRequest, options?: RequestOptions): Promise<PutResponse> {
+    validatePutRequest(request);
+    const applied = await this.#propose({ kind: "put", id: this.#nextId(), request }, options);
+    return { ...(applied.response as PutResponse), header: this.#header(applied.revision) };
+  }
+
+  async deleteRange(
+    request: DeleteRangeRequest,
+    options?: RequestOptions,
+  ): Promise<DeleteRangeResponse> {
+    validateDeleteRangeRequest(request);
+    const applied = await this.#propose(
+      { kind: "deleteRange", id: this.#nextId(), request },
+      options,
+    );
+    return { ...(applied.response as DeleteRangeResponse), header: this.#header(applied.revision) };
+  }
+
+  async txn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse> {
+    validateTxnRequest(request, this.#options.txnOpsMax);
+    if (!txnHasWrite(request)) return await this.#readOnlyTxn(request, options);
+    const applied = await this.#propose({ kind: "txn", id: this.#nextId(), request }, options);
+    return { ...(applied.response as TxnResponse), header: this.#header(applied.revision) };
+  }
+
+  /** A txn without writes is a read (etcd's isTxnReadonly): no Raft entry. */
+  async #readOnlyTxn(request: TxnRequest, options?: RequestOptions): Promise<TxnResponse> {
+    if (!txnSerializable(request)) await this.#linearizableBarrier(options);
+    const kv = this.#raftNode().machine.kv;
+    const result = kv.txn(request);
+    return {
+      header: this.#header(kv.currentRevision),
+      succeeded: result.succeeded,
+      responses: result.responses,
+    };
+  }
+
+  async compact(request: CompactionRequest, options?: RequestOptions): Promise<CompactionResponse> {
+    validateCompactionRequest(request);
+    const applied = await this.#propose(
+      { kind: "compaction", id: this.#nextId(), request },
+      options,
+    );
+    return { header: this.#header(applied.revision) };
+  }
+
+  /** Publishes this member's name and client URLs (etcd's publish at start). */
+  async publishAttributes(name: string, clientUrls: readonly string[]): Promise<void> {
+    const request: InternalRequest = {
+      kind: "memberAttributes",
+      id: this.#nextId(),
+      memberId: this.#options.memberId,
+      name,
+      clientUrls,
+    };
+    await this.#propose(request, undefined);
+  }
+
+  #nextId(): string {
+    return `${this.#bootId}.${++this.#sequence}`;
+  }
+
+  async #propose(
+    request: InternalRequest,
+    options: RequestOptions | undefined,
+  ): Promise<Extract<ApplyResult, { ok: true }>> {
+    this.#checkRunning();
+    const data = encodeRequest(request);
+    if (data.length > this.#options.requestBytesMax) throw Errors.requestTooLarge();
+    const id = request.id;
+    const result = this.#wait.register(id);
+    const handle = this.#raftNode().propose(data, (error) => this.#wait.fail(id, error));
+    const timeout = () => {
+      handle.cancel();
+      // Still queued (no leader): etcd-io/raft's Propose blocks until the deadline.
+      return handle.submitted ? Errors.timeout() : Errors.deadlineExceeded();
+    };
+    const settled = await withDeadline(result, this.#options.requestTimeoutMs, options, timeout)
+      .catch((error) => {
+        this.#wait.fail(id, error);
+        throw error;
+      });
+    if (!settled.ok) throw settled.error;
+    return settled;
+  }
+
+  #onApplied(request: InternalRequest, result: ApplyResult): void {
+    this.#wait.trigger(request.id, result);
+  }
+
+  #onSoftState(state: SoftState): void {
+    if (state.lead !== 0n) this.#barrier.retry();
+  }
+
+  #onFatal(error: unknown): void {
+    this.#options.log.error("raft loop stopped", { error: String(error) });
+    this.stop();
+  }
+
+  #checkRunning(): void {
+    if (this.#stopped) throw Errors.stopped();
+  }
+
+  // ---- maintenance ----------------------------------------------------------------
+
+  status(): Promise<StatusResponse> {
+    const node = this.#raftNode();
+    const status = node.status();
+    const kv = node.machine.kv;
+    return Promise.resolve({
+      header: this.#header(kv.currentRevision),
+      version: ETCD_COMPAT_VERSION,
+      dbSize: kv.approximateBytes,
+      leader: status.softState.lead,
+      raftIndex: status.commit,
+      raftTerm: status.hardState.term,
+      raftAppliedIndex: node.machine.appliedIndex,
+      errors: [],
+      dbSizeInUse: kv.approximateBytes,
+      isLearner: false,
+    });
+  }
+
+  memberList(): Promise<MemberListResponse> {
+    const machine = this.#raftNode().machine;
+    return Promise.resolve({ header: this.#header(0), members: machine.members() });
+  }
+
+  hash(): Promise<HashResponse> {
+    const kv = this.#raftNode().machine.kv;
+    return Promise.resolve({ header: this.#header(kv.currentRevision), hash: kv.hash() });
+  }
+
+  async health(options?: RequestOptions): Promise<boolean> {
+    if (this.#stopped || this.#raftNode().leader === 0n) return false;
+    try {
+      await this.#linearizableBarrier(options);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #header(revision: number): ResponseHeader {
+    return {
+      clusterId: this.#options.clusterId,
+      memberId: this.#options.memberId,
+      revision,
+      raftTerm: this.#raftNode().term,
+    };
+  }
+}
+
+function txnSerializable(request: TxnRequest): boolean {
+  return [...request.success, ...request.failure].every((op) =>
+    "requestRange" in op ? op.requestRange.serializable : true
+  );
+}
+
+/**
+ * Waits for `promise` at most `timeoutMs`, or until the request's signal
+ * aborts; rejects with `onTimeout()` then.
+ */
+function withDeadline<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  options: RequestOptions | undefined,
+  onTimeout: () => EtcdError,
+): Promise<T> {
+  const signal = options?.signal;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => finish(() => reject(Errors.deadlineExceeded()));
+    const timer = setTimeout(() => finish(() => reject(onTimeout())), timeoutMs);
+    function finish(settle: () => void): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    }
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    promise.then((value) => finish(() => resolve(value)), (error) => finish(() => reject(error)));
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * Starting and stopping one member: open the data directory, start the
+ * Ready loop and its clock, serve clients, and stop in order (stop taking
+ * requests, finish the Ready in hand, close the WAL).
+ *
+ * @module
+ */
+
+import { SeededPrng } from "../util/prng.ts";
+import type { Member } from "../proto/rpc.ts";
+import type { FileSystem } from "../storage/fs.ts";
+import { ZeroFilledSegments } from "../storage/wal/mod.ts";
+import { joinPath } from "../storage/fs.ts";
+import { validateSnapshotPolicy } from "../storage/snapshot_policy.ts";
+import { walSegmentBytesDefault } from "../util/limits.ts";
+import { AutoCompactor } from "./auto_compactor.ts";
+import type { AutoCompaction } from "./config.ts";
+import { bootstrapMember, memberDirOf } from "./bootstrap.ts";
+import { EtcdServer } from "./etcd_server.ts";
+import { clusterIdOf, memberIdOf } from "./ids.ts";
+import { type Logger, storageLogOf } from "./logger.ts";
+import { RaftNode } from "./raft_node.ts";
+import type { EtcdService } from "./service.ts";
+import { StateMachine } from "./state_machine.ts";
+import { raftPendingProposalsMax } from "../util/limits.ts";
+
+/** Everything a member needs to start (from flags, variables or a config file). */
+export interface MemberSettings {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly advertiseClientUrls: readonly string[];
+  readonly initialAdvertisePeerUrls: readonly string[];
+  /** name → peer URLs. */
+  readonly initialCluster: ReadonlyMap<string, readonly string[]>;
+  readonly initialClusterToken: string;
+  readonly heartbeatIntervalMs: number;
+  readonly electionTimeoutMs: number;
+  readonly snapshotCount: number;
+  readonly maxSnapshots: number;
+  readonly maxWals: number;
+  readonly requestBytesMax: number;
+  readonly quotaBackendBytes: number;
+  readonly txnOpsMax: number;
+  readonly autoCompaction: AutoCompaction;
+}
+
+/** What runs the client API (injected: the server module does not import the gateway). */
+export type StartApi = (service: EtcdService) => Promise<{ shutdown(): Promise<void> }>;
+
+/** A running member. */
+export interface RunningMember {
+  readonly memberId: bigint;
+  readonly clusterId: bigint;
+  readonly server: EtcdServer;
+  /** Stops serving, finishes the Ready in hand and closes the storage. */
+  stop(): Promise<void>;
+}
+
+/** etcd's default backend quota (2 GiB) when --quota-backend-bytes is 0. */
+export const quotaBackendBytesDefault = 2 * 1024 * 1024 * 1024;
+
+/** The initial members of a new cluster, with ids derived as etcd derives them. */
+export function initialMembersOf(settings: MemberSettings): Member[] {
+  return [...settings.initialCluster].map(([name, peerUrls]) => ({
+    id: memberIdOf([...peerUrls], settings.initialClusterToken),
+    name,
+    peerUrls: [...peerUrls],
+    clientUrls: [],
+    isLearner: false,
+  }));
+}
+
+/** Starts a member; throws the storage's typed errors when its data cannot be trusted. */
+export async function startMember(
+  settings: MemberSettings,
+  deps: { readonly fs: FileSystem; readonly log: Logger; readonly startApi: StartApi },
+): Promise<RunningMember> {
+  const { fs, log } = deps;
+  const members = initialMembersOf(settings);
+  const self = members.find((m) => m.name === settings.name);
+  const memberId = self?.id ??
+    memberIdOf([...settings.initialAdvertisePeerUrls], settings.initialClusterToken);
+  const quotaBytes = settings.quotaBackendBytes > 0
+    ? settings.quotaBackendBytes
+    : quotaBackendBytesDefault;
+  const walDir = joinPath(memberDirOf(settings.dataDir), "wal");
+  const supplier = new ZeroFilledSegments(fs, walDir, walSegmentBytesDefault);
+  const storageLog = storageLogOf(log);
+  const boot = bootstrapMember({
+    fs,
+    dataDir: settings.dataDir,
+    memberId,
+    clusterId: clusterIdOf(members.map((m) => m.id)),
+    initialMembers: members,
+    storage: {
+      wal: { maxWals: settings.maxWals, supplier, log: storageLog },
+      maxSnapshots: settings.maxSnapshots,
+      log: storageLog,
+    },
+    machine: { quotaBytes },
+  });
+  supplier.start();
+  logBoot(log, settings, boot);
+  const server = new EtcdServer({
+    memberId: boot.memberId,
+    clusterId: boot.clusterId,
+    requestTimeoutMs: 5000 + 2 * settings.electionTimeoutMs,
+    requestBytesMax: settings.requestBytesMax,
+    txnOpsMax: settings.txnOpsMax,
+    quotaBytes,
+    readRetryTicks: Math.max(1, Math.round(500 / settings.heartbeatIntervalMs)),
+    log,
+  });
+  const electionTicks = Math.max(
+    2,
+    Math.round(settings.electionTimeoutMs / settings.heartbeatIntervalMs),
+  );
+  const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+  const node = new RaftNode({
+    id: boot.memberId,
+    storage: boot.storage,
+    machine: boot.machine,
+    electionTicks,
+    heartbeatTicks: 1,
+    prng: new SeededPrng(seed),
+    snapshotPolicy: validateSnapshotPolicy({
+      snapshotCount: settings.snapshotCount,
+      catchUpEntries: Math.min(5000, settings.snapshotCount),
+    }),
+    transport: { send() {} },
+    hooks: server.hooks((data, index) => StateMachine.restore(data, index, { quotaBytes })),
+    pendingProposalsMax: raftPendingProposalsMax,
+  });
+  server.attach(node);
+  node.start();
+  // A lone voter need not wait an election timeout to lead.
+  const voters = node.status().config.voters;
+  if (voters.length === 1 && voters[0] === boot.memberId) node.campaign();
+  const ticker = setInterval(() => {
+    node.tick();
+    server.tick();
+  }, settings.heartbeatIntervalMs);
+  const compactor = startAutoCompaction(settings, server, log);
+  const api = await deps.startApi(server);
+  publishAttributes(server, settings, log);
+  return {
+    memberId: boot.memberId,
+    clusterId: boot.clusterId,
+    server,
+    async stop() {
+      clearInterval(ticker);
+      if (compactor !== null) clearInterval(compactor);
+      await api.shutdown();
+      server.stop();
+      await node.stop();
+      await supplier.stop();
+      boot.storage.close();
+    },
+  };
+}
+
+function logBoot(
+  log: Logger,
+  settings: MemberSettings,
+  boot: ReturnType<typeof bootstrapMember>,
+): void {
+  if (boot.repaired !== null) {
+    log.warn("repaired WAL error", { file: boot.repaired.file, offset: boot.repaired.offset });
+  }
+  log.info(boot.restarted ? "restarting local member" : "starting local member", {
+    "local-member-id": boot.memberId.toString(16),
+    "cluster-id": boot.clusterId.toString(16),
+    "data-dir": settings.dataDir,
+    "applied-index": boot.machine.appliedIndex,
+  });
+}
+
+/** Proposes this member's name and client URLs once (etcd's publish). */
+function publishAttributes(server: EtcdServer, settings: MemberSettings, log: Logger): void {
+  server.publishAttributes(settings.name, settings.advertiseClientUrls).then(
+    () => log.info("published local member to cluster through raft", { name: settings.name }),
+    (error) => log.warn("failed to publish local member", { error: String(error) }),
+  );
+}
+
+function startAutoCompaction(
+  settings: MemberSettings,
+  server: EtcdServer,
+  log: Logger,
+): ReturnType<typeof setInterval> | null {
+  const auto = settings.autoCompaction;
+  if (auto.mode === "off") return null;
+  const compactor = auto.mode === "periodic"
+    ? new AutoCompactor("periodic", auto.retentionMs)
+    : new AutoCompactor("revision", auto.retentionRevisions);
+  return setInterval(() => {
+    const revision = compactor.poll(Date.now(), server.currentRevision);
+    if (revision === null) return;
+    server.compact({ revision, physical: false }).then(
+      () => log.info("completed auto compaction", { "compact-revision": revision }),
+      (error) =>
+        log.warn("failed auto compaction", { "compact-revision": revision, error: String(error) }),
+    );
+  }, compactor.pollIntervalMs);
+}

@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { MemFileSystem } from "../storage/mem_fs.ts";
+import { deleteRangeRequest, putRequest, rangeRequest, txnRequest } from "../proto/rpc.ts";
+import { EtcdError } from "../proto/errors.ts";
+import { createLogger } from "./logger.ts";
+import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const bytes = (text: string) => encoder.encode(text);
+
+function settings(overrides: Partial<MemberSettings> = {}): MemberSettings {
+  return {
+    name: "default",
+    dataDir: "/data/default.etcd",
+    advertiseClientUrls: ["http://localhost:2379"],
+    initialAdvertisePeerUrls: ["http://localhost:2380"],
+    initialCluster: new Map([["default", ["http://localhost:2380"]]]),
+    initialClusterToken: "etcd-cluster",
+    heartbeatIntervalMs: 10,
+    electionTimeoutMs: 100,
+    snapshotCount: 100_000,
+    maxSnapshots: 5,
+    maxWals: 5,
+    requestBytesMax: 1.5 * 1024 * 1024,
+    quotaBackendBytes: 0,
+    txnOpsMax: 128,
+    autoCompaction: { mode: "off" },
+    ...overrides,
+  };
+}
+
+const quietLog = createLogger({ level: "error", write: () => {} });
+
+async function start(fs: MemFileSystem, overrides: Partial<MemberSettings> = {}) {
+  return await startMember(settings(overrides), {
+    fs,
+    log: quietLog,
+    startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
+  });
+}
+
+async function valueOf(member: RunningMember, key: string): Promise<string | null> {
+  const response = await member.server.range(rangeRequest({ key: bytes(key) }));
+  const kv = response.kvs[0];
+  return kv === undefined ? null : decoder.decode(kv.value);
+}
+
+Deno.test("a single member answers puts after apply with the new revision", async () => {
+  const fs = new MemFileSystem();
+  const member = await start(fs);
+  try {
+    const first = await member.server.put(putRequest({ key: bytes("a"), value: bytes("1") }));
+    const second = await member.server.put(
+      putRequest({ key: bytes("a"), value: bytes("2"), prevKv: true }),
+    );
+    assert.equal(second.header.revision, first.header.revision + 1);
+    assert.equal(decoder.decode(second.prevKv!.value), "1");
+    assert.equal(second.header.memberId, member.memberId);
+    assert.equal(second.header.clusterId, member.clusterId);
+    assert.equal(await valueOf(member, "a"), "2");
+  } finally {
+    await member.stop();
+  }
+});
+
+Deno.test("the ids of a default member are etcd's", async () => {
+  const member = await start(new MemFileSystem());
+  try {
+    // etcd 3.4.23 started with only --name default: member 8e9e05c52164694d, cluster cdf818194e3a8c32.
+    assert.equal(member.memberId.toString(16), "8e9e05c52164694d");
+    assert.equal(member.clusterId.toString(16), "cdf818194e3a8c32");
+  } finally {
+    await member.stop();
+  }
+});
+
+Deno.test("every acknowledged write survives a crash that keeps only synced data", async () => {
+  const fs = new MemFileSystem();
+  const member = await start(fs);
+  const acked: Array<[string, string, number]> = [];
+  const writes = [];
+  for (let i = 0; i < 200; i++) {
+    const key = `k${i % 37}`;
+    const value = `v${i}`;
+    writes.push(
+      member.server.put(putRequest({ key: bytes(key), value: bytes(value) })).then((r) => {
+        acked.push([key, value, r.header.revision]);
+      }),
+    );
+  }
+  await Promise.all(writes);
+  fs.crash(); // kill -9: everything not fsynced is gone
+  await member.stop().catch(() => {});
+  const restarted = await start(fs);
+  try {
+    const latest = new Map<string, [string, number]>();
+    for (const [key, value, revision] of acked) {
+      if ((latest.get(key)?.[1] ?? 0) < revision) latest.set(key, [value, revision]);
+    }
+    for (const [key, [value, revision]] of latest) {
+      const response = await restarted.server.range(rangeRequest({ key: bytes(key) }));
+      assert.equal(decoder.decode(response.kvs[0]!.value), value, key);
+      assert.equal(response.kvs[0]!.modRevision, revision, key);
+    }
+    assert.equal(restarted.server.currentRevision, Math.max(...acked.map((a) => a[2])));
+  } finally {
+    await restarted.stop();
+  }
+});
+
+Deno.test("a restart after snapshots restores the state and replays the rest", async () => {
+  const fs = new MemFileSystem();
+  const member = await start(fs, { snapshotCount: 10 });
+  for (let i = 0; i < 55; i++) {
+    await member.server.put(putRequest({ key: bytes(`s${i}`), value: bytes(`${i}`) }));
+  }
+  const before = await member.server.hash();
+  await member.stop();
+  assert.ok(fs.readDir("/data/default.etcd/member/snap").some((n) => n.endsWith(".snap")));
+  const restarted = await start(fs, { snapshotCount: 10 });
+  try {
+    const after = await restarted.server.hash();
+    assert.equal(after.hash, before.hash);
+    assert.equal(after.header.revision, before.header.revision);
+    assert.equal(await valueOf(restarted, "s54"), "54");
+  } finally {
+    await restarted.stop();
+  }
+});
+
+Deno.test("a txn is applied at one revision and a read-only txn makes none", async () => {
+  const member = await start(new MemFileSystem());
+  try {
+    const put = (key: string) => ({
+      requestPut: putRequest({ key: bytes(key), value: bytes("x") }),
+    });
+    const written = await member.server.txn(txnRequest({ success: [put("t1"), put("t2")] }));
+    assert.equal(written.succeeded, true);
+    const read = await member.server.txn(txnRequest({
+      success: [{ requestRange: rangeRequest({ key: bytes("t1") }) }],
+    }));
+    assert.equal(read.header.revision, written.header.revision);
+    const range = await member.server.range(
+      rangeRequest({ key: bytes("t"), rangeEnd: bytes("u") }),
+    );
+    assert.deepEqual(range.kvs.map((kv) => kv.modRevision), [
+      written.header.revision,
+      written.header.revision,
+    ]);
+  } finally {
+    await member.stop();
+  }
+});
+
+Deno.test("a request above --max-request-bytes is refused before Raft", async () => {
+  const member = await start(new MemFileSystem(), { requestBytesMax: 1024 });
+  try {
+    const revision = member.server.currentRevision;
+    await assert.rejects(
+      member.server.put(putRequest({ key: bytes("big"), value: new Uint8Array(2048) })),
+      (error: unknown) =>
+        error instanceof EtcdError && error.message === "etcdserver: request is too large",
+    );
+    assert.equal(member.server.currentRevision, revision);
+  } finally {
+    await member.stop();
+  }
+});
+
+Deno.test("puts beyond --quota-backend-bytes fail with NOSPACE, deletes still work", async () => {
+  const member = await start(new MemFileSystem(), { quotaBackendBytes: 4096 });
+  try {
+    await assert.rejects(
+      (async () => {
+        for (let i = 0; i < 100; i++) {
+          await member.server.put(putRequest({ key: bytes(`q${i}`), value: new Uint8Array(200) }));
+        }
+      })(),
+      (error: unknown) =>
+        error instanceof EtcdError && error.message === "etcdserver: mvcc: database space exceeded",
+    );
+    const deleted = await member.server.deleteRange(
+      deleteRangeRequest({ key: bytes("q"), rangeEnd: bytes("r") }),
+    );
+    assert.ok(deleted.deleted > 0);
+  } finally {
+    await member.stop();
+  }
+});

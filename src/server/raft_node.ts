@@ -1,0 +1,341 @@
+/**
+ * The Ready loop: the only place where the Raft core meets the disk, the
+ * network and the state machine. One loop per member, in etcd's order:
+ *
+ * 1. persist the Ready's snapshot, hard state and entries (one WAL write,
+ *    then one asynchronous fdatasync when the Ready must be synced);
+ * 2. send its messages;
+ * 3. apply its committed entries (waking the waiting requests);
+ * 4. advance.
+ *
+ * Inputs (ticks, proposals, peer messages, read requests) never touch the
+ * core while a Ready is being handled: they queue and are fed in one go
+ * after `advance`, so the proposals that arrive during an fsync form the
+ * next batch (group commit).
+ *
+ * @module
+ */
+
+import { assert } from "../util/assert.ts";
+import { Errors, EtcdError, GrpcCode } from "../proto/errors.ts";
+import type { Prng } from "../util/prng.ts";
+import {
+  type ConfChange,
+  decodeConfChange,
+  type Entry,
+  type Message,
+  type NodeId,
+  ProposalDroppedError,
+  type RaftStatus,
+  RawNode,
+  type ReadState,
+  type Ready,
+  type SoftState,
+} from "../raft/mod.ts";
+import type { DiskStorage } from "../storage/raft_storage.ts";
+import { compactIndexAfter, snapshotDue, type SnapshotPolicy } from "../storage/snapshot_policy.ts";
+import type { ApplyResult, StateMachine } from "./state_machine.ts";
+import type { InternalRequest } from "./entry_codec.ts";
+
+/** Where a member sends its messages (the TCP transport, or nothing for one member). */
+export interface Transport {
+  send(messages: readonly Message[]): void;
+}
+
+/** What the loop tells its owner. */
+export interface RaftNodeHooks {
+  /** A request was applied (by this member's state machine) with this result. */
+  onApplied(request: InternalRequest, result: ApplyResult): void;
+  /** ReadIndex answers, in order. */
+  onReadStates(states: readonly ReadState[]): void;
+  /** Leader or role changed. */
+  onSoftState(state: SoftState): void;
+  /** Every entry up to `index` is applied (after each Ready with committed entries). */
+  onAppliedUpTo(index: number): void;
+  /** The state machine was replaced by a snapshot from the leader. */
+  onSnapshotApplied(index: number): void;
+  /** A conf change entry was applied. */
+  onConfChange(index: number, change: ConfChange): void;
+  /** The loop failed (disk error, broken invariant): the member must stop. */
+  onFatal(error: unknown): void;
+  /** A state machine built from snapshot data (for snapshots received from a leader). */
+  restoreMachine(data: Uint8Array, index: number): StateMachine;
+}
+
+/** How the loop runs. */
+export interface RaftNodeOptions {
+  readonly id: NodeId;
+  readonly storage: DiskStorage;
+  readonly machine: StateMachine;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly prng: Prng;
+  readonly snapshotPolicy: SnapshotPolicy;
+  readonly transport: Transport;
+  readonly hooks: RaftNodeHooks;
+  /** Proposals queued while there is no leader, at most; more are refused. */
+  readonly pendingProposalsMax: number;
+}
+
+interface Proposal {
+  readonly data: Uint8Array;
+  /** Called when the core refused it (it never entered the log). */
+  readonly onDropped: (error: EtcdError) => void;
+  canceled: boolean;
+  submitted: boolean;
+}
+
+type Input =
+  | { readonly kind: "tick" }
+  | { readonly kind: "message"; readonly message: Message }
+  | { readonly kind: "readIndex"; readonly context: Uint8Array }
+  | { readonly kind: "campaign" };
+
+/** A queued proposal that may be withdrawn before it reaches the core. */
+export interface ProposalHandle {
+  /** Withdraws it if it has not reached the core yet. */
+  cancel(): void;
+  /** Whether it reached the core (it may then still be committed). */
+  readonly submitted: boolean;
+}
+
+const NOT_QUEUED: ProposalHandle = { cancel() {}, submitted: false };
+
+/** One member's Ready loop. */
+export class RaftNode {
+  readonly #raw: RawNode;
+  readonly #options: RaftNodeOptions;
+  #machine: StateMachine;
+  #inputs: Input[] = [];
+  #proposals: Proposal[] = [];
+  #wake: (() => void) | null = null;
+  #stopped = false;
+  #done: Promise<void> | null = null;
+  #snapshotIndex: number;
+  #leader: NodeId = 0n;
+  #term: number;
+
+  constructor(options: RaftNodeOptions) {
+    this.#options = options;
+    this.#machine = options.machine;
+    this.#snapshotIndex = options.storage.snapshot().metadata.index;
+    this.#term = options.storage.hardState().term;
+    this.#raw = new RawNode({
+      id: options.id,
+      electionTicks: options.electionTicks,
+      heartbeatTicks: options.heartbeatTicks,
+      storage: options.storage,
+      prng: options.prng,
+      applied: options.machine.appliedIndex,
+      checkQuorum: true,
+      preVote: true,
+    });
+  }
+
+  /** The state machine (replaced when a snapshot from the leader is installed). */
+  get machine(): StateMachine {
+    return this.#machine;
+  }
+
+  /** The leader this member knows, 0 for none. */
+  get leader(): NodeId {
+    return this.#leader;
+  }
+
+  /** The current term as last persisted. */
+  get term(): number {
+    return this.#term;
+  }
+
+  /** The core's status (term, commit, progress). */
+  status(): RaftStatus {
+    return this.#raw.status();
+  }
+
+  /** Starts the loop. */
+  start(): void {
+    assert(this.#done === null, "raft node started twice");
+    this.#done = this.#run().catch((error) => {
+      this.#stopped = true;
+      this.#options.hooks.onFatal(error);
+    });
+  }
+
+  /** Stops the loop after the Ready in hand; resolves when it has stopped. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#signal();
+    await this.#done;
+    for (const proposal of this.#proposals) proposal.onDropped(Errors.stopped());
+    this.#proposals = [];
+  }
+
+  /** Advances the logical clock one tick (called every heartbeat interval). */
+  tick(): void {
+    this.#push({ kind: "tick" });
+  }
+
+  /** Starts an election now (a single voter at start, leader transfer). */
+  campaign(): void {
+    this.#push({ kind: "campaign" });
+  }
+
+  /** A message from a peer. */
+  step(message: Message): void {
+    this.#push({ kind: "message", message });
+  }
+
+  /** Asks for a read point; a ReadState with `context` comes back through onReadStates. */
+  readIndex(context: Uint8Array): void {
+    this.#push({ kind: "readIndex", context });
+  }
+
+  /**
+   * Queues `data` for the log. `onDropped` is called if it never gets there
+   * (the queue is full, the member stopped, the core refused it); otherwise
+   * its apply is reported through onApplied.
+   */
+  propose(data: Uint8Array, onDropped: (error: EtcdError) => void): ProposalHandle {
+    if (this.#stopped) {
+      onDropped(Errors.stopped());
+      return NOT_QUEUED;
+    }
+    if (this.#proposals.length >= this.#options.pendingProposalsMax) {
+      onDropped(Errors.tooManyRequests());
+      return NOT_QUEUED;
+    }
+    const proposal: Proposal = { data, onDropped, canceled: false, submitted: false };
+    this.#proposals.push(proposal);
+    this.#signal();
+    return {
+      cancel() {
+        proposal.canceled = true;
+      },
+      get submitted() {
+        return proposal.submitted;
+      },
+    };
+  }
+
+  #push(input: Input): void {
+    if (this.#stopped) return;
+    this.#inputs.push(input);
+    this.#signal();
+  }
+
+  #signal(): void {
+    const wake = this.#wake;
+    if (wake !== null) {
+      this.#wake = null;
+      wake();
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      this.#feedInputs();
+      this.#feedProposals();
+      if (!this.#raw.hasReady()) {
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        continue;
+      }
+      const ready = this.#raw.ready();
+      await this.#handleReady(ready);
+      this.#raw.advance();
+      this.#maybeSnapshot();
+    }
+  }
+
+  #feedInputs(): void {
+    const inputs = this.#inputs;
+    this.#inputs = [];
+    for (const input of inputs) {
+      switch (input.kind) {
+        case "tick":
+          this.#raw.tick();
+          break;
+        case "campaign":
+          this.#raw.campaign();
+          break;
+        case "message":
+          this.#raw.step(input.message);
+          break;
+        case "readIndex":
+          this.#raw.readIndex(input.context);
+          break;
+      }
+    }
+  }
+
+  /** Proposals wait while there is no leader (as in etcd-io/raft's node), then go in order. */
+  #feedProposals(): void {
+    if (this.#leader === 0n || this.#proposals.length === 0) return;
+    const proposals = this.#proposals;
+    this.#proposals = [];
+    for (const proposal of proposals) {
+      if (proposal.canceled) continue;
+      try {
+        this.#raw.propose(proposal.data);
+        proposal.submitted = true;
+      } catch (error) {
+        if (!(error instanceof ProposalDroppedError)) throw error;
+        proposal.onDropped(new EtcdError(error.message, GrpcCode.Unknown));
+      }
+    }
+  }
+
+  async #handleReady(ready: Ready): Promise<void> {
+    const { storage, transport, hooks } = this.#options;
+    if (ready.softState !== null) {
+      this.#leader = ready.softState.lead;
+      hooks.onSoftState(ready.softState);
+    }
+    if (ready.hardState !== null) this.#term = ready.hardState.term;
+    storage.save(ready.hardState, ready.entries, ready.snapshot);
+    if (ready.mustSync) await storage.sync();
+    if (ready.snapshot !== null) {
+      this.#installSnapshot(ready.snapshot.data, ready.snapshot.metadata.index);
+    }
+    if (ready.messages.length > 0) transport.send(ready.messages);
+    if (ready.committedEntries.length > 0) {
+      this.#apply(ready.committedEntries);
+      hooks.onAppliedUpTo(this.#machine.appliedIndex);
+    }
+    if (ready.readStates.length > 0) hooks.onReadStates(ready.readStates);
+  }
+
+  #installSnapshot(data: Uint8Array, index: number): void {
+    if (index <= this.#machine.appliedIndex) return;
+    this.#machine = this.#options.hooks.restoreMachine(data, index);
+    this.#snapshotIndex = index;
+    this.#options.hooks.onSnapshotApplied(index);
+  }
+
+  #apply(entries: readonly Entry[]): void {
+    const hooks = this.#options.hooks;
+    for (const entry of entries) {
+      if (entry.index <= this.#machine.appliedIndex) continue; // in the snapshot already
+      if (entry.type === "confChange") {
+        const change = decodeConfChange(entry.data);
+        this.#raw.applyConfChange(change);
+        this.#machine.skip(entry.index);
+        hooks.onConfChange(entry.index, change);
+      } else if (entry.data.length === 0) {
+        this.#machine.skip(entry.index); // a new leader's empty entry
+      } else {
+        const { request, result } = this.#machine.applyEntry(entry.index, entry.data);
+        hooks.onApplied(request, result);
+      }
+    }
+  }
+
+  #maybeSnapshot(): void {
+    const { storage, snapshotPolicy } = this.#options;
+    const applied = this.#machine.appliedIndex;
+    if (!snapshotDue(snapshotPolicy, applied, this.#snapshotIndex)) return;
+    storage.createSnapshot(applied, this.#raw.status().config, this.#machine.snapshot());
+    this.#snapshotIndex = applied;
+    const compactTo = compactIndexAfter(snapshotPolicy, applied, storage.firstIndex());
+    if (compactTo > 0) storage.compact(compactTo);
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * The replicated state machine of one member: the MVCC store plus the
+ * cluster's members, and the index of the last entry applied. Applying is
+ * synchronous and deterministic (every member computes the same state from
+ * the same entries); results go back to the waiting request, if any.
+ *
+ * Its whole state is the data of a Raft snapshot ({@linkcode StateMachine.snapshot}),
+ * so a restart restores the newest snapshot and replays only the entries
+ * after it: exactly once, since the applied index travels inside.
+ *
+ * @module
+ */
+
+import { Packr } from "msgpackr";
+import { assert } from "../util/assert.ts";
+import { Errors, EtcdError } from "../proto/errors.ts";
+import type {
+  CompactionResponse,
+  DeleteRangeResponse,
+  Member,
+  PutResponse,
+  RequestOp,
+  TxnRequest,
+  TxnResponse,
+} from "../proto/rpc.ts";
+import { emptyHeader } from "../proto/rpc.ts";
+import { KvStore } from "../mvcc/mod.ts";
+import { BOOTSTRAP_INDEX } from "../raft/mod.ts";
+import { decodeRequest, type InternalRequest } from "./entry_codec.ts";
+
+/** The outcome of applying one request: etcd's response (header filled later) or error. */
+export type ApplyResult =
+  | { readonly ok: true; readonly revision: number; readonly response: AppliedResponse }
+  | { readonly ok: false; readonly error: EtcdError };
+
+/** A response from apply; its header is completed by the server. */
+export type AppliedResponse =
+  | PutResponse
+  | DeleteRangeResponse
+  | TxnResponse
+  | CompactionResponse
+  | null;
+
+/** How the state machine judges requests. */
+export interface StateMachineOptions {
+  /** etcd's --quota-backend-bytes (already defaulted); puts beyond it fail with NOSPACE. */
+  readonly quotaBytes: number;
+}
+
+/** The snapshot format's version. */
+const SNAPSHOT_VERSION = 1;
+
+const packr = new Packr(
+  { useRecords: false, int64AsType: "bigint" } as ConstructorParameters<
+    typeof Packr
+  >[0],
+);
+
+/** A state machine snapshot could not be decoded. */
+export class StateSnapshotDecodeError extends Error {
+  constructor(message: string) {
+    super(`Cannot restore state machine snapshot: ${message}`);
+    this.name = "StateSnapshotDecodeError";
+  }
+}
+
+/** The members' store, the key-value store and the applied index. */
+export class StateMachine {
+  readonly kv: KvStore;
+  readonly #members = new Map<bigint, Member>();
+  readonly #options: StateMachineOptions;
+  #appliedIndex: number;
+
+  private constructor(kv: KvStore, appliedIndex: number, options: StateMachineOptions) {
+    this.kv = kv;
+    this.#appliedIndex = appliedIndex;
+    this.#options = options;
+  }
+
+  /**
+   * The state of a new cluster at the bootstrap snapshot (index 1): its
+   * initial members and an empty store.
+   */
+  static create(members: readonly Member[], options: StateMachineOptions): StateMachine {
+    const machine = new StateMachine(new KvStore(), BOOTSTRAP_INDEX, options);
+    for (const member of members) machine.#members.set(member.id, { ...member });
+    return machine;
+  }
+
+  /** Restores from the data of the Raft snapshot at `index`; throws StateSnapshotDecodeError. */
+  static restore(data: Uint8Array, index: number, options: StateMachineOptions): StateMachine {
+    let decoded: unknown;
+    try {
+      decoded = packr.unpack(data);
+    } catch (error) {
+      throw new StateSnapshotDecodeError(error instanceof Error ? error.message : String(error));
+    }
+    const record = decoded as Record<string, unknown> | null;
+    if (typeof record !== "object" || record === null || record.v !== SNAPSHOT_VERSION) {
+      throw new StateSnapshotDecodeError(`unknown format ${String(record?.v)}`);
+    }
+    const applied = Number(record.applied);
+    if (applied !== index) {
+      throw new StateSnapshotDecodeError(`applied index ${applied} differs from ${index}`);
+    }
+    const kvBytes = record.kv instanceof Uint8Array ? plainBytes(record.kv) : null;
+    const kv = kvBytes === null || kvBytes.length === 0
+      ? new KvStore()
+      : KvStore.fromSnapshot(kvBytes);
+    const machine = new StateMachine(kv, index, options);
+    for (const member of decodeMembers(record.members)) machine.#members.set(member.id, member);
+    return machine;
+  }
+
+  /** The data of a Raft snapshot at the applied index. */
+  snapshot(): Uint8Array {
+    return packr.pack({
+      v: SNAPSHOT_VERSION,
+      applied: this.#appliedIndex,
+      members: [...this.#members.values()],
+      kv: this.kv.toSnapshot(),
+    });
+  }
+
+  /** The index of the last entry applied. */
+  get appliedIndex(): number {
+    return this.#appliedIndex;
+  }
+
+  /** The members, sorted by id. */
+  members(): Member[] {
+    return [...this.#members.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((member) => ({
+        ...member,
+        peerUrls: [...member.peerUrls],
+        clientUrls: [...member.clientUrls],
+      }));
+  }
+
+  /** A member by id, if known. */
+  member(id: bigint): Member | undefined {
+    return this.#members.get(id);
+  }
+
+  /** Marks `index` applied without a request (the leader's empty entry, a conf change). */
+  skip(index: number): void {
+    this.#advance(index);
+  }
+
+  /**
+   * Applies the normal entry at `index`. Returns the request (for its id)
+   * and the result. An entry that cannot be decoded is a fatal error: it
+   * passed the WAL's CRC, so it was written by a member running other code.
+   */
+  applyEntry(index: number, data: Uint8Array): { request: InternalRequest; result: ApplyResult } {
+    this.#advance(index);
+    const request = decodeRequest(data);
+    return { request, result: this.#applyRequest(request) };
+  }
+
+  #advance(index: number): void {
+    assert(index === this.#appliedIndex + 1, `apply: index ${index} after ${this.#appliedIndex}`);
+    this.#appliedIndex = index;
+  }
+
+  #applyRequest(request: InternalRequest): ApplyResult {
+    try {
+      switch (request.kind) {
+        case "put":
+          this.#checkQuota(request.request.key.length + request.request.value.length);
+          return this.#put(request.request);
+        case "deleteRange":
+          return this.#deleteRange(request);
+        case "txn":
+          if (txnHasPut(request.request)) this.#checkQuota(txnPutBytes(request.request));
+          return this.#txn(request.request);
+        case "compaction":
+          this.kv.compact(request.request.revision);
+          return {
+            ok: true,
+            revision: this.kv.currentRevision,
+            response: { header: emptyHeader() },
+          };
+        case "memberAttributes":
+          return this.#memberAttributes(request);
+      }
+    } catch (error) {
+      if (error instanceof EtcdError) return { ok: false, error };
+      throw error;
+    }
+  }
+
+  #put(request: Parameters<KvStore["put"]>[0]): ApplyResult {
+    const result = this.kv.put(request);
+    const response: PutResponse = {
+      header: emptyHeader(),
+      prevKv: request.prevKv ? result.prevKv : null,
+    };
+    return { ok: true, revision: result.revision, response };
+  }
+
+  #deleteRange(request: Extract<InternalRequest, { kind: "deleteRange" }>): ApplyResult {
+    const result = this.kv.deleteRange(request.request);
+    const response: DeleteRangeResponse = {
+      header: emptyHeader(),
+      deleted: result.deleted,
+      prevKvs: request.request.prevKv ? result.prevKvs : [],
+    };
+    return { ok: true, revision: result.revision, response };
+  }
+
+  #txn(request: TxnRequest): ApplyResult {
+    const result = this.kv.txn(request);
+    const response: TxnResponse = {
+      header: emptyHeader(),
+      succeeded: result.succeeded,
+      responses: result.responses,
+    };
+    return { ok: true, revision: result.revision, response };
+  }
+
+  #memberAttributes(request: Extract<InternalRequest, { kind: "memberAttributes" }>): ApplyResult {
+    const member = this.#members.get(request.memberId);
+    if (member === undefined) return { ok: false, error: Errors.memberNotFound() };
+    this.#members.set(request.memberId, {
+      ...member,
+      name: request.name,
+      clientUrls: [...request.clientUrls],
+    });
+    return { ok: true, revision: this.kv.currentRevision, response: null };
+  }
+
+  #checkQuota(costBytes: number): void {
+    if (this.kv.approximateBytes + costBytes > this.#options.quotaBytes) throw Errors.noSpace();
+  }
+}
+
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function decodeMembers(value: unknown): Member[] {
+  if (!Array.isArray(value)) throw new StateSnapshotDecodeError("members missing");
+  return value.map((item) => {
+    const m = item as Record<string, unknown>;
+    if (typeof m.id !== "bigint" || typeof m.name !== "string") {
+      throw new StateSnapshotDecodeError("bad member");
+    }
+    return {
+      id: m.id,
+      name: m.name,
+      peerUrls: stringList(m.peerUrls),
+      clientUrls: stringList(m.clientUrls),
+      isLearner: m.isLearner === true,
+    };
+  });
+}
+
+function stringList(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    throw new StateSnapshotDecodeError("bad URL list");
+  }
+  return [...value] as string[];
+}
+
+function opsOf(request: TxnRequest): RequestOp[] {
+  return [...request.success, ...request.failure];
+}
+
+/** Whether any branch of the txn (nested ones included) puts. */
+export function txnHasPut(request: TxnRequest): boolean {
+  return opsOf(request).some((op) =>
+    "requestPut" in op || ("requestTxn" in op && txnHasPut(op.requestTxn))
+  );
+}
+
+/** Whether any branch of the txn (nested ones included) writes. */
+export function txnHasWrite(request: TxnRequest): boolean {
+  return opsOf(request).some((op) =>
+    "requestPut" in op || "requestDeleteRange" in op ||
+    ("requestTxn" in op && txnHasWrite(op.requestTxn))
+  );
+}
+
+function txnPutBytes(request: TxnRequest): number {
+  let bytes = 0;
+  for (const op of opsOf(request)) {
+    if ("requestPut" in op) bytes += op.requestPut.key.length + op.requestPut.value.length;
+    if ("requestTxn" in op) bytes += txnPutBytes(op.requestTxn);
+  }
+  return bytes;
+}
