@@ -41,6 +41,12 @@ export class MemberProcess {
     if (!args.some((a) => a.startsWith("--data-dir"))) fullArgs.push(`--data-dir=${dataDir}`);
     if (!args.some((a) => a.startsWith("--listen-client-urls"))) {
       fullArgs.push("--listen-client-urls=http://127.0.0.1:0");
+      if (
+        !args.some((a) => a.startsWith("--advertise-client-urls")) &&
+        !env.ETCD_ADVERTISE_CLIENT_URLS
+      ) {
+        fullArgs.push("--advertise-client-urls=http://127.0.0.1:2379");
+      }
     }
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", mainPath, "serve", ...fullArgs],
@@ -147,7 +153,9 @@ export function cleanEnv(): Record<string, string> {
 
 /** base64 of a UTF-8 string. */
 export function b64(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 /** A UTF-8 string from base64. */
