@@ -248,3 +248,45 @@ Deno.test("serve reads ETCD_* variables", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--auto-compaction-retention compacts the history periodically", async () => {
+  await withMember(async (m) => {
+    const first = await m.post("/v3/kv/put", { key: b64("ac"), value: b64("1") });
+    await m.post("/v3/kv/put", { key: b64("ac"), value: b64("2") });
+    const revision = first.body.header.revision;
+    let compacted = false;
+    for (let i = 0; i < 50 && !compacted; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const r = await m.post("/v3/kv/range", { key: b64("ac"), revision });
+      compacted = r.status === 400 && r.body.code === 11;
+    }
+    assert.equal(compacted, true, "history older than the retention was never compacted");
+  }, ["--auto-compaction-mode=periodic", "--auto-compaction-retention=1s"]);
+});
+
+Deno.test("a WAL damaged in the middle refuses to start with one line naming the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "etcd-ts-e2e-" });
+  const dataDir = `${dir}/m.etcd`;
+  try {
+    const member = await MemberProcess.start(dataDir);
+    for (let i = 0; i < 20; i++) {
+      await member.post("/v3/kv/put", { key: b64(`d${i}`), value: b64("x".repeat(100)) });
+    }
+    await member.stop("SIGKILL");
+    const walDir = `${dataDir}/member/wal`;
+    const wal = [...Deno.readDirSync(walDir)].map((e) => e.name).find((n) => n.endsWith(".wal"))!;
+    const bytes = await Deno.readFile(`${walDir}/${wal}`);
+    bytes[600] = bytes[600]! ^ 0xff; // inside an early record: not a torn tail
+    await Deno.writeFile(`${walDir}/${wal}`, bytes);
+    const result = await serveFails([
+      `--data-dir=${dataDir}`,
+      "--listen-client-urls=http://127.0.0.1:0",
+      "--advertise-client-urls=http://127.0.0.1:2379",
+    ]);
+    assert.equal(result.code, 1);
+    const last = result.stderr.trim().split("\n").at(-1)!;
+    assert.match(last, /^etcd-ts: cannot open the WAL: .*\.wal/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
