@@ -13,6 +13,7 @@ FROM gcr.io/distroless/cc-debian12
 COPY --from=build /src/etcd-ts /usr/local/bin/etcd-ts
 ENV ETCD_DATA_DIR=/var/lib/etcd-ts \
     ETCD_LISTEN_CLIENT_URLS=http://0.0.0.0:2379 \
+    ETCD_ADVERTISE_CLIENT_URLS=http://localhost:2379 \
     ETCD_LISTEN_PEER_URLS=http://0.0.0.0:2380
 VOLUME /var/lib/etcd-ts
 EXPOSE 2379 2380
