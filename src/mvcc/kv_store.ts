@@ -1,0 +1,242 @@
+/**
+ * The MVCC key-value store with etcd 3.4's semantics: one global revision
+ * (1 when empty) that grows by one per write that changes something, every
+ * key's history kept until compaction, reads at any retained revision,
+ * txns with compares and nested txns, and the events each write makes.
+ *
+ * Synchronous and deterministic: every member applying the same requests
+ * reaches the same state and {@linkcode KvStore.hash}. Keys and values are
+ * kept by reference (a value that is a view into a larger buffer is copied):
+ * callers must not modify the arrays they pass in or get back.
+ *
+ * @module
+ */
+
+import { assert } from "../util/assert.ts";
+import { Errors } from "../proto/errors.ts";
+import type {
+  DeleteRangeRequest,
+  Event,
+  KeyValue,
+  PutRequest,
+  RangeRequest,
+  ResponseOp,
+  TxnRequest,
+} from "../proto/rpc.ts";
+import { applyRange, type RangeReader } from "./range.ts";
+import { toEvent } from "./revision.ts";
+import { decodeSnapshot, encodeSnapshot, stateChecksum } from "./snapshot_codec.ts";
+import { type RangeKeysOptions, type RangeKeysResult, StoreState } from "./store_state.ts";
+import {
+  applyTxn,
+  checkPutOp,
+  checkRangeOp,
+  compareToPath,
+  forEachPathOp,
+  isTxnReadOnly,
+} from "./txn.ts";
+import { applyDeleteRange, writePut } from "./write_ops.ts";
+import { WriteTxn } from "./write_txn.ts";
+
+/** How a store judges requests. */
+export interface KvStoreOptions {
+  /** Whether a lease exists (puts with a missing lease fail); default: no lease exists. */
+  readonly leaseExists?: (lease: bigint) => boolean;
+}
+
+/** The answer to a range: the header revision is the store's current revision. */
+export interface RangeResult {
+  /** The store's current revision (etcd's header revision, even for an old read). */
+  readonly revision: number;
+  /** The keys found, in the requested order, at most `limit`. */
+  readonly kvs: KeyValue[];
+  /** Keys in the range at the revision, whatever the limit (not reduced by the min/max filters). */
+  readonly count: number;
+  /** Whether the limit cut the result. */
+  readonly more: boolean;
+}
+
+/** The outcome of a put. */
+export interface PutResult {
+  /** The revision of the put. */
+  readonly revision: number;
+  /** The key before the put (whether or not the request asked), null if it did not exist. */
+  readonly prevKv: KeyValue | null;
+  /** The PUT event. */
+  readonly events: Event[];
+}
+
+/** The outcome of a delete-range. */
+export interface DeleteRangeResult {
+  /** The new revision, or the current one when nothing was deleted. */
+  readonly revision: number;
+  /** How many keys were deleted. */
+  readonly deleted: number;
+  /** The deleted keys' values, only when the request asked (`prevKv`). */
+  readonly prevKvs: KeyValue[];
+  /** One DELETE event per deleted key, in key order. */
+  readonly events: Event[];
+}
+
+/** The outcome of a txn. */
+export interface TxnResult {
+  /** The new revision, or the current one when the txn changed nothing. */
+  readonly revision: number;
+  /** Whether the compares held (the success branch ran). */
+  readonly succeeded: boolean;
+  /** The chosen branch's responses; each header carries only a revision, as etcd's. */
+  readonly responses: ResponseOp[];
+  /** The events of every change, in (main, sub) order (prevKv: the key before the txn). */
+  readonly events: Event[];
+}
+
+/** The outcome of a compaction. */
+export interface CompactResult {
+  /** The current revision (a compaction does not change it). */
+  readonly revision: number;
+}
+
+/** The default lease check: no lease exists. */
+function noLeases(_lease: bigint): boolean {
+  return false;
+}
+
+/** The MVCC store. */
+export class KvStore {
+  #state: StoreState;
+  readonly #leaseExists: (lease: bigint) => boolean;
+  readonly #reader: RangeReader;
+
+  /** An empty store at revision 1. */
+  constructor(options: KvStoreOptions = {}) {
+    this.#state = new StoreState();
+    this.#leaseExists = options.leaseExists ?? noLeases;
+    this.#reader = {
+      rangeKeys: (key: string, end: string | null, ro: RangeKeysOptions): RangeKeysResult =>
+        this.#state.rangeKeys(key, end, this.#state.currentRevision, ro),
+    };
+  }
+
+  /** Restores a store from {@linkcode KvStore.toSnapshot} bytes; throws MvccSnapshotDecodeError. */
+  static fromSnapshot(bytes: Uint8Array, options: KvStoreOptions = {}): KvStore {
+    const state = decodeSnapshot(bytes);
+    const store = new KvStore(options);
+    store.#state = state;
+    return store;
+  }
+
+  /** The revision of the last change (1 for an empty store). */
+  get currentRevision(): number {
+    return this.#state.currentRevision;
+  }
+
+  /** The revision of the last compaction; 0 when never compacted. */
+  get compactRevision(): number {
+    return Math.max(0, this.#state.compactRevision);
+  }
+
+  /** Estimated bytes of all retained history (keys, values, per-record overhead). */
+  get approximateBytes(): number {
+    return this.#state.approximateBytes;
+  }
+
+  /** The number of keys that exist at the current revision. */
+  get keyCount(): number {
+    return this.#state.liveKeys;
+  }
+
+  /** etcd's Range. Throws compacted / futureRev for an unavailable revision. */
+  range(req: RangeRequest): RangeResult {
+    const resp = applyRange(this.#reader, req);
+    return { revision: resp.header.revision, kvs: resp.kvs, count: resp.count, more: resp.more };
+  }
+
+  /**
+   * etcd's Put: a missing lease fails before anything else (leaseNotFound),
+   * then ignore_value/ignore_lease on a missing key (keyNotFound).
+   */
+  put(req: PutRequest): PutResult {
+    if (req.lease !== 0n && !this.#leaseExists(req.lease)) throw Errors.leaseNotFound();
+    const w = new WriteTxn(this.#state);
+    try {
+      writePut(w, req);
+    } catch (error) {
+      w.abort();
+      throw error;
+    }
+    return { revision: w.end(), prevKv: w.events[0]!.prevKv, events: w.events };
+  }
+
+  /** etcd's DeleteRange; deleting nothing leaves the revision alone. */
+  deleteRange(req: DeleteRangeRequest): DeleteRangeResult {
+    const w = new WriteTxn(this.#state);
+    const resp = applyDeleteRange(w, req);
+    return { revision: w.end(), deleted: resp.deleted, prevKvs: resp.prevKvs, events: w.events };
+  }
+
+  /**
+   * etcd's Txn: compares (nested ones too) at the state before the txn,
+   * checks of the chosen path, then its ops in one write at one revision.
+   * Any error leaves the store unchanged.
+   */
+  txn(req: TxnRequest): TxnResult {
+    const state = this.#state;
+    const path = compareToPath(state, req);
+    if (!isTxnReadOnly(req)) {
+      forEachPathOp(req, path, (op) => checkPutOp(state, this.#leaseExists, op));
+    }
+    forEachPathOp(req, path, (op) => checkRangeOp(state, op));
+    const w = new WriteTxn(state);
+    let responses: ResponseOp[];
+    try {
+      responses = applyTxn(w, req, path);
+    } catch (error) {
+      w.abort();
+      throw error;
+    }
+    return { revision: w.end(), succeeded: path.succeeded, responses, events: w.events };
+  }
+
+  /**
+   * etcd's compaction at `revision`: at or below the last compaction
+   * (including any negative revision) fails with compacted, beyond the
+   * current revision with futureRev. Drops the history no read at or after
+   * `revision` needs.
+   */
+  compact(revision: number): CompactResult {
+    assert(Number.isSafeInteger(revision), `compact: revision ${revision}`);
+    if (revision <= this.#state.compactRevision) throw Errors.compacted();
+    if (revision > this.#state.currentRevision) throw Errors.futureRev();
+    this.#state.compact(revision);
+    return { revision: this.#state.currentRevision };
+  }
+
+  /**
+   * The events of revisions `fromRevision` … `toRevision` (default: the
+   * current one) in (main, sub) order, for watchers catching up. Each
+   * event's prevKv is the key at the revision before its own, when that is
+   * not compacted (as etcd's watch reads it). Throws compacted when
+   * `fromRevision` is below the compacted revision.
+   */
+  eventsBetween(fromRevision: number, toRevision: number = this.currentRevision): Event[] {
+    const state = this.#state;
+    if (fromRevision < state.compactRevision) throw Errors.compacted();
+    return state.logBetween(fromRevision, toRevision).map((record) => {
+      const before = record.main - 1;
+      const previous = before >= state.compactRevision
+        ? state.keyIndex(record.key)?.at(before)
+        : undefined;
+      return toEvent(record, previous);
+    });
+  }
+
+  /** A uint32 CRC-32C over the whole retained state: equal states, equal hashes. */
+  hash(): number {
+    return stateChecksum(this.#state);
+  }
+
+  /** The whole retained state as bytes (see snapshot_codec.ts). */
+  toSnapshot(): Uint8Array {
+    return encodeSnapshot(this.#state);
+  }
+}
