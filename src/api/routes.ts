@@ -1,0 +1,124 @@
+/**
+ * The gateway's calls: for each `POST /v3/…` path, how its body is decoded,
+ * which service method answers it and how the answer is encoded.
+ *
+ * Before the service is called, a request whose protobuf form is larger
+ * than etcd's gRPC limit (`--max-request-bytes` + 512 KiB) is refused as
+ * etcd's gRPC server refuses it. `alarm` and `defragment` answer `{}` (no
+ * alarms are kept; nothing to defragment) after decoding their body.
+ * `/v3/maintenance/hashkv` is not a path, as in etcd.
+ *
+ * @module
+ */
+
+import type { EtcdService, RequestOptions } from "../server/service.ts";
+import {
+  AlarmRequestSchema,
+  CompactionRequestSchema,
+  CompactionResponseSchema,
+  DefragmentRequestSchema,
+  DeleteRangeRequestSchema,
+  DeleteRangeResponseSchema,
+  EtcdError,
+  fromJsonBytes,
+  GrpcCode,
+  HashRequestSchema,
+  HashResponseSchema,
+  MemberListRequestSchema,
+  MemberListResponseSchema,
+  protoSize,
+  PutRequestSchema,
+  PutResponseSchema,
+  RangeRequestSchema,
+  RangeResponseSchema,
+  type Schema,
+  StatusRequestSchema,
+  StatusResponseSchema,
+  toJson,
+  TxnRequestSchema,
+  TxnResponseSchema,
+} from "../proto/mod.ts";
+
+/** etcd's `grpcOverheadBytes`: its gRPC limit is `--max-request-bytes` plus this. */
+export const GRPC_OVERHEAD_BYTES = 512 * 1024;
+
+/** One call of the gateway. */
+export interface RpcRoute {
+  /**
+   * Decodes `body`, calls the service and returns the JSON answer. Throws
+   * an {@linkcode EtcdError} for etcd's errors (a bad body included).
+   */
+  invoke(
+    service: EtcdService,
+    body: Uint8Array,
+    grpcBytesMax: number,
+    options: RequestOptions,
+  ): Promise<string>;
+}
+
+/**
+ * Refuses a request larger than the gRPC limit, as etcd's gRPC server
+ * does. The protobuf form is never more than about the JSON's size, so
+ * small bodies skip the measurement.
+ */
+function checkGrpcSize<T>(schema: Schema<T>, request: T, body: Uint8Array, max: number): void {
+  if (body.length * 2 < max) return;
+  const size = protoSize(schema, request);
+  if (size > max) {
+    throw new EtcdError(
+      `grpc: received message larger than max (${size} vs. ${max})`,
+      GrpcCode.ResourceExhausted,
+    );
+  }
+}
+
+function unary<Req, Res>(
+  requestSchema: Schema<Req>,
+  responseSchema: Schema<Res>,
+  call: (service: EtcdService, request: Req, options: RequestOptions) => Promise<Res>,
+): RpcRoute {
+  return {
+    async invoke(service, body, grpcBytesMax, options) {
+      const request = fromJsonBytes(requestSchema, body);
+      checkGrpcSize(requestSchema, request, body, grpcBytesMax);
+      return toJson(responseSchema, await call(service, request, options));
+    },
+  };
+}
+
+/** A call answered with a fixed body once its request decoded. */
+function fixed<Req>(requestSchema: Schema<Req>, answer: string): RpcRoute {
+  return {
+    invoke(_service, body, grpcBytesMax) {
+      const request = fromJsonBytes(requestSchema, body);
+      checkGrpcSize(requestSchema, request, body, grpcBytesMax);
+      return Promise.resolve(answer);
+    },
+  };
+}
+
+/** The gateway's calls by path (under `/v3/`; `/v3beta/` is rewritten to it first). */
+export const RPC_ROUTES: ReadonlyMap<string, RpcRoute> = new Map([
+  ["/v3/kv/range", unary(RangeRequestSchema, RangeResponseSchema, (s, r, o) => s.range(r, o))],
+  ["/v3/kv/put", unary(PutRequestSchema, PutResponseSchema, (s, r, o) => s.put(r, o))],
+  [
+    "/v3/kv/deleterange",
+    unary(DeleteRangeRequestSchema, DeleteRangeResponseSchema, (s, r, o) => s.deleteRange(r, o)),
+  ],
+  ["/v3/kv/txn", unary(TxnRequestSchema, TxnResponseSchema, (s, r, o) => s.txn(r, o))],
+  [
+    "/v3/kv/compaction",
+    unary(CompactionRequestSchema, CompactionResponseSchema, (s, r, o) => s.compact(r, o)),
+  ],
+  [
+    "/v3/maintenance/status",
+    unary(StatusRequestSchema, StatusResponseSchema, (s, _r, o) => s.status(o)),
+  ],
+  ["/v3/maintenance/hash", unary(HashRequestSchema, HashResponseSchema, (s, _r, o) => s.hash(o))],
+  ["/v3/maintenance/alarm", fixed(AlarmRequestSchema, "{}")],
+  ["/v3/maintenance/defragment", fixed(DefragmentRequestSchema, "{}")],
+  [
+    "/v3/cluster/member/list",
+    unary(MemberListRequestSchema, MemberListResponseSchema, (s, _r, o) => s.memberList(o)),
+  ],
+]);
