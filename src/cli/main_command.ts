@@ -7,6 +7,7 @@
  */
 
 import { API_VERSION, VERSION } from "../util/version.ts";
+import { type CtlIo, processIo, runCtl } from "./ctl.ts";
 
 /** Where a command writes its output; injectable so tests need no process. */
 export interface MainOutput {
@@ -60,6 +61,18 @@ function notImplemented(name: string): Command {
   };
 }
 
+/** ctl's I/O: the process's streams, or text through `out` (tests of {@linkcode runMain}). */
+function ctlIo(out: MainOutput): CtlIo {
+  const io = processIo();
+  if (out === processOutput) return io;
+  const decoder = new TextDecoder();
+  return {
+    ...io,
+    stdout: (bytes) => out.stdout(decoder.decode(bytes)),
+    stderr: (bytes) => out.stderr(decoder.decode(bytes)),
+  };
+}
+
 function versionText(): string {
   return [
     `etcd-ts Version: ${VERSION}`,
@@ -71,7 +84,7 @@ function versionText(): string {
 
 const COMMANDS: readonly CommandSpec[] = [
   { names: ["serve"], run: notImplemented("serve") },
-  { names: ["ctl"], run: notImplemented("ctl") },
+  { names: ["ctl"], run: (args, out) => runCtl(args, ctlIo(out)) },
   {
     names: ["version", "--version"],
     run: (_args, out) => {

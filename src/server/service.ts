@@ -48,6 +48,10 @@ export interface EtcdService {
    * alarm and a linearizable read completes within the deadline.
    */
   health(options?: RequestOptions): Promise<boolean>;
-  /** `--max-request-bytes`: a request body above this is refused before decoding. */
+  /**
+   * `--max-request-bytes`. The gateway holds bodies to etcd's gRPC limit
+   * (this plus gRPC's overhead); the server refuses an encoded request above
+   * it with "etcdserver: request is too large", after validation, as etcd.
+   */
   readonly requestBytesMax: number;
 }
