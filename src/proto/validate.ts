@@ -17,8 +17,8 @@ import type {
   TxnRequest,
 } from "./rpc.ts";
 
-/** etcd's `--max-txn-ops` default: most compares, or ops in one branch, of one txn. */
-export const txnOpsMaxDefault = 128;
+export { txnOpsMaxDefault } from "../util/limits.ts";
+import { txnOpsMaxDefault } from "../util/limits.ts";
 
 /** etcd's checkRangeRequest: the key is required. */
 export function validateRangeRequest(r: RangeRequest): void {

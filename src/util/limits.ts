@@ -58,3 +58,6 @@ export const snapshotCatchUpEntriesDefault = 5_000;
  * would block them); more are refused with "too many requests".
  */
 export const raftPendingProposalsMax = 10_000;
+
+/** Operations in one txn's compare, success or failure list at most (etcd's --max-txn-ops default). */
+export const txnOpsMaxDefault = 128;
