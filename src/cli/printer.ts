@@ -1,0 +1,87 @@
+/**
+ * The printer interface of ctl's commands and the `--write-out` factory, as
+ * etcdctl's `printer.go` has them: one printer per format; a format that
+ * cannot show a result fails with `<format> not supported as output format`
+ * (exit 4) after the request has run.
+ *
+ * @module
+ */
+
+import type {
+  DeleteRangeResponse,
+  MemberListResponse,
+  PutResponse,
+  RangeResponse,
+  StatusResponse,
+  TxnResponse,
+} from "../proto/rpc.ts";
+import { ExitCode, exitWithError } from "./exit.ts";
+
+/** One endpoint's `endpoint health` result (etcdctl's `epHealth`). */
+export interface EndpointHealth {
+  readonly ep: string;
+  readonly health: boolean;
+  /** Go's duration text, e.g. `2.669822ms`. */
+  readonly took: string;
+  /** Empty when healthy. */
+  readonly error: string;
+}
+
+/** One endpoint's `endpoint status` result (etcdctl's `epStatus`). */
+export interface EndpointStatus {
+  readonly ep: string;
+  readonly resp: StatusResponse;
+}
+
+/** What each `--write-out` format prints for each command's result. */
+export interface Printer {
+  put(resp: PutResponse): void;
+  get(resp: RangeResponse): void;
+  del(resp: DeleteRangeResponse): void;
+  txn(resp: TxnResponse): void;
+  memberList(resp: MemberListResponse): void;
+  endpointHealth(list: readonly EndpointHealth[]): void;
+  endpointStatus(list: readonly EndpointStatus[]): void;
+}
+
+/** The `--write-out` names etcdctl knows. */
+export const OUTPUT_FORMATS = ["simple", "fields", "json", "protobuf", "table"] as const;
+
+/** A name of {@linkcode OUTPUT_FORMATS}. */
+export type OutputFormat = typeof OUTPUT_FORMATS[number];
+
+/** Whether `name` is a `--write-out` format etcdctl knows (case-sensitive). */
+export function isOutputFormat(name: string): name is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(name);
+}
+
+/** The error a printer raises for a result its format cannot show. */
+export function notSupported(format: OutputFormat): Error {
+  return exitWithError(ExitCode.badFeature, `${format} not supported as output format`);
+}
+
+/** A printer whose every method is unsupported; formats override what they can show. */
+export class UnsupportedPrinter implements Printer {
+  constructor(readonly format: OutputFormat) {}
+  put(_resp: PutResponse): void {
+    throw notSupported(this.format);
+  }
+  get(_resp: RangeResponse): void {
+    throw notSupported(this.format);
+  }
+  del(_resp: DeleteRangeResponse): void {
+    throw notSupported(this.format);
+  }
+  txn(_resp: TxnResponse): void {
+    throw notSupported(this.format);
+  }
+  memberList(_resp: MemberListResponse): void {
+    throw notSupported(this.format);
+  }
+  endpointHealth(_list: readonly EndpointHealth[]): void {
+    throw notSupported(this.format);
+  }
+  endpointStatus(_list: readonly EndpointStatus[]): void {
+    throw notSupported(this.format);
+  }
+}

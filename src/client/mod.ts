@@ -1,0 +1,17 @@
+/**
+ * The etcd client: {@linkcode EtcdClient} over the HTTP/JSON gateway with
+ * endpoint failover and timeouts, and the endpoint parser it uses.
+ *
+ * @module
+ */
+
+export {
+  type CallOptions,
+  EtcdClient,
+  type EtcdClientOptions,
+  type HealthResult,
+  type TlsOptions,
+  type VersionResult,
+} from "./client.ts";
+export { type Endpoint, parseEndpoint } from "./endpoint.ts";
+export { canceled, connectionLost, deadlineExceeded, errorFromResponse } from "./errors.ts";
