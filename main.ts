@@ -1,12 +1,12 @@
 /**
  * The single entry point of etcd-ts: `etcd-ts serve`, `etcd-ts ctl …`,
  * `etcd-ts version`. All logic lives in `src/`; this file only wires the
- * server to its HTTP gateway and dispatches.
+ * server to its HTTP gateway and hands `serve` to the command dispatch.
  *
  * @module
  */
 
-import { processOutput, runMain } from "./src/cli/main_command.ts";
+import { type MainOutput, runMain } from "./src/cli/main_command.ts";
 import { runServe } from "./src/server/serve.ts";
 import { serveApi } from "./src/api/mod.ts";
 import type { EtcdService } from "./src/server/service.ts";
@@ -14,21 +14,20 @@ import type { EtcdService } from "./src/server/service.ts";
 function listenClient(service: EtcdService, url: URL) {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const server = serveApi(service, { hostname, port: Number(url.port || 2379) });
-  const address = server.addr.hostname.includes(":")
-    ? `[${server.addr.hostname}]:${server.addr.port}`
-    : `${server.addr.hostname}:${server.addr.port}`;
+  const { hostname: host, port } = server.addr;
+  const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
   return { address, shutdown: () => server.shutdown() };
 }
 
+function serve(args: string[], out: MainOutput): Promise<number> {
+  return runServe(args, {
+    env: Deno.env.toObject(),
+    listenClient,
+    stdout: out.stdout,
+    stderr: out.stderr,
+  });
+}
+
 if (import.meta.main) {
-  const [command, ...rest] = Deno.args;
-  const code = command === "serve"
-    ? await runServe(rest, {
-      env: Deno.env.toObject(),
-      listenClient,
-      stdout: processOutput.stdout,
-      stderr: processOutput.stderr,
-    })
-    : await runMain(Deno.args);
-  Deno.exit(code);
+  Deno.exit(await runMain(Deno.args, undefined, serve));
 }

@@ -79,16 +79,31 @@ Deno.test("main.ts with an unknown command reports it and exits 2", async () => 
   assert.match(result.stderr, /^Usage:$/m);
 });
 
-Deno.test("main.ts serve is not implemented yet", async () => {
-  const result = await runMainTs("serve");
-  assert.equal(result.code, 1);
-  assert.equal(result.stdout, "");
-  assert.equal(result.stderr, "etcd-ts serve: not implemented yet\n");
+Deno.test("main.ts serve --version and --help answer without starting a member", async () => {
+  const version = await runMainTs("serve", "--version");
+  assert.equal(version.code, 0);
+  assert.equal(version.stdout, `etcd Version: 3.4.23\netcd-ts Version: ${VERSION}\n`);
+  const help = await runMainTs("serve", "--help");
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--listen-client-urls/);
 });
 
-Deno.test("main.ts ctl is not implemented yet", async () => {
-  const result = await runMainTs("ctl", "get", "foo");
+Deno.test("main.ts ctl version prints etcdctl's version lines", async () => {
+  const result = await runMainTs("ctl", "version");
+  assert.equal(result.code, 0);
+  assert.equal(result.stdout, "etcdctl version: 3.4.23\nAPI version: 3.4\n");
+});
+
+Deno.test("main.ts ctl against no server fails as etcdctl does", async () => {
+  const result = await runMainTs(
+    "ctl",
+    "--endpoints=127.0.0.1:1",
+    "--dial-timeout=200ms",
+    "--command-timeout=500ms",
+    "get",
+    "foo",
+  );
   assert.equal(result.code, 1);
   assert.equal(result.stdout, "");
-  assert.equal(result.stderr, "etcd-ts ctl: not implemented yet\n");
+  assert.equal(result.stderr, "Error: context deadline exceeded\n");
 });

@@ -54,11 +54,15 @@ function writeAll(stream: { writeSync(p: Uint8Array): number }, bytes: Uint8Arra
   while (offset < bytes.length) offset += stream.writeSync(bytes.subarray(offset));
 }
 
-function notImplemented(name: string): Command {
-  return (_args, out) => {
-    out.stderr(`etcd-ts ${name}: not implemented yet\n`);
-    return Promise.resolve(1);
-  };
+/**
+ * The server's entry (`serve`), injected by main.ts: the CLI module may not
+ * import the server.
+ */
+export type ServeCommand = (args: string[], out: MainOutput) => Promise<number>;
+
+function serveUnavailable(_args: string[], out: MainOutput): Promise<number> {
+  out.stderr("etcd-ts serve: this build has no server\n");
+  return Promise.resolve(1);
 }
 
 /** ctl's I/O: the process's streams, or text through `out` (tests of {@linkcode runMain}). */
@@ -83,7 +87,6 @@ function versionText(): string {
 }
 
 const COMMANDS: readonly CommandSpec[] = [
-  { names: ["serve"], run: notImplemented("serve") },
   { names: ["ctl"], run: (args, out) => runCtl(args, ctlIo(out)) },
   {
     names: ["version", "--version"],
@@ -106,12 +109,17 @@ const COMMANDS: readonly CommandSpec[] = [
  * returns the process exit code: 0 on success, 1 when a command fails,
  * 2 on a usage error (no command or an unknown one).
  */
-export async function runMain(args: string[], out: MainOutput = processOutput): Promise<number> {
+export async function runMain(
+  args: string[],
+  out: MainOutput = processOutput,
+  serve: ServeCommand = serveUnavailable,
+): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined) {
     out.stderr(USAGE);
     return 2;
   }
+  if (name === "serve") return await serve(rest, out);
   const spec = COMMANDS.find((command) => command.names.includes(name));
   if (spec === undefined) {
     out.stderr(`Error: unknown command ${JSON.stringify(name)} for "etcd-ts"\n\n${USAGE}`);
