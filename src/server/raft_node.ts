@@ -30,7 +30,9 @@ import {
   RawNode,
   type ReadState,
   type Ready,
+  type SnapshotStatus,
   type SoftState,
+  StepLocalMessageError,
 } from "../raft/mod.ts";
 import type { DiskStorage } from "../storage/raft_storage.ts";
 import { compactIndexAfter, snapshotDue, type SnapshotPolicy } from "../storage/snapshot_policy.ts";
@@ -89,6 +91,8 @@ type Input =
   | { readonly kind: "tick" }
   | { readonly kind: "message"; readonly message: Message }
   | { readonly kind: "readIndex"; readonly context: Uint8Array }
+  | { readonly kind: "unreachable"; readonly peer: NodeId }
+  | { readonly kind: "snapshotStatus"; readonly peer: NodeId; readonly status: SnapshotStatus }
   | { readonly kind: "campaign" };
 
 /** A queued proposal that may be withdrawn before it reaches the core. */
@@ -185,6 +189,16 @@ export class RaftNode {
     this.#push({ kind: "message", message });
   }
 
+  /** A message to `peer` could not be delivered (the transport's report). */
+  reportUnreachable(peer: NodeId): void {
+    this.#push({ kind: "unreachable", peer });
+  }
+
+  /** A snapshot sent to `peer` was installed or lost (the transport's report). */
+  reportSnapshot(peer: NodeId, status: SnapshotStatus): void {
+    this.#push({ kind: "snapshotStatus", peer, status });
+  }
+
   /** Asks for a read point; a ReadState with `context` comes back through onReadStates. */
   readIndex(context: Uint8Array): void {
     this.#push({ kind: "readIndex", context });
@@ -258,12 +272,27 @@ export class RaftNode {
           this.#raw.campaign();
           break;
         case "message":
-          this.#raw.step(input.message);
+          this.#stepPeerMessage(input.message);
           break;
         case "readIndex":
           this.#raw.readIndex(input.context);
           break;
+        case "unreachable":
+          this.#raw.reportUnreachable(input.peer);
+          break;
+        case "snapshotStatus":
+          this.#raw.reportSnapshot(input.peer, input.status);
+          break;
       }
+    }
+  }
+
+  /** A peer may not send what only the member itself may step (MsgHup, MsgBeat…): dropped. */
+  #stepPeerMessage(message: Message): void {
+    try {
+      this.#raw.step(message);
+    } catch (error) {
+      if (!(error instanceof StepLocalMessageError)) throw error;
     }
   }
 
