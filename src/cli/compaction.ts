@@ -4,8 +4,8 @@
  * @module
  */
 
+import { parseGoInt } from "../util/go_strconv.ts";
 import { ExitCode, exitWithError } from "./exit.ts";
-import { goParseInt } from "./go_strconv.ts";
 import { type CtlCommand, type CtlInvocation, errorMessage, must } from "./session.ts";
 
 async function runCompaction(inv: CtlInvocation): Promise<void> {
@@ -14,7 +14,7 @@ async function runCompaction(inv: CtlInvocation): Promise<void> {
   }
   let revision: bigint;
   try {
-    revision = goParseInt(inv.args[0]!, 10);
+    revision = parseGoInt(inv.args[0]!, 10);
   } catch (e) {
     throw exitWithError(ExitCode.error, errorMessage(e));
   }

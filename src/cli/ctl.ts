@@ -10,6 +10,7 @@
  * @module
  */
 
+import { goQuote } from "../util/go_strconv.ts";
 import { commandPath, findCommand, stripFlags } from "./command.ts";
 import { compactionCommand } from "./compaction.ts";
 import { delCommand } from "./del.ts";
@@ -18,7 +19,6 @@ import { endpointCommand } from "./endpoint.ts";
 import { CtlExit, ExitCode } from "./exit.ts";
 import { getCommand } from "./get.ts";
 import { GLOBAL_FLAGS } from "./global_flags.ts";
-import { goQuote } from "./go_strconv.ts";
 import { etcdUsage } from "./help.ts";
 import { memberCommand } from "./member.ts";
 import {

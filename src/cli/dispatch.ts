@@ -8,6 +8,7 @@
  * @module
  */
 
+import { goQuote } from "../util/go_strconv.ts";
 import {
   type Command,
   commandPath,
@@ -17,7 +18,6 @@ import {
   suggestionsFor,
 } from "./command.ts";
 import { FlagError, parseFlags } from "./flags.ts";
-import { goQuote } from "./go_strconv.ts";
 
 /** What became of a command line. */
 export type Dispatch<S> =

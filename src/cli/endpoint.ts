@@ -10,8 +10,8 @@
 import { EtcdError, GrpcCode } from "../proto/errors.ts";
 import { rangeRequest } from "../proto/rpc.ts";
 import { utf8Encode } from "../util/bytes.ts";
+import { formatGoDuration } from "../util/go_duration.ts";
 import { CtlExit, ExitCode, exitWithError } from "./exit.ts";
-import { formatGoDuration } from "./go_duration.ts";
 import { placeholder } from "./placeholders.ts";
 import type { EndpointHealth, EndpointStatus } from "./printer.ts";
 import {

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { parseGoDuration } from "./go_duration.ts";
-import { goParseBool, goParseInt, goQuote, goQuoteRune } from "./go_strconv.ts";
+import { parseGoDuration } from "../util/go_duration.ts";
+import { goQuote, goQuoteRune, parseGoBool, parseGoInt } from "../util/go_strconv.ts";
 
 /** The value types etcdctl's flags use. */
 export type FlagType = "bool" | "string" | "int64" | "duration" | "stringSlice";
@@ -69,11 +69,11 @@ function readCsv(value: string): string[] {
 function convert(spec: FlagSpec, text: string): FlagValue {
   switch (spec.type) {
     case "bool":
-      return goParseBool(text);
+      return parseGoBool(text);
     case "string":
       return text;
     case "int64":
-      return goParseInt(text, 0);
+      return parseGoInt(text, 0);
     case "duration":
       return parseGoDuration(text);
     case "stringSlice":

@@ -7,9 +7,9 @@
 
 import { type RangeRequest, rangeRequest, type SortOrder, type SortTarget } from "../proto/rpc.ts";
 import { prefixEnd, utf8Encode } from "../util/bytes.ts";
+import { goQuote } from "../util/go_strconv.ts";
 import { ExitCode, exitWithError } from "./exit.ts";
 import type { FlagSpec, FlagValues } from "./flags.ts";
-import { goQuote } from "./go_strconv.ts";
 import { SimplePrinter } from "./printer_simple.ts";
 import { FieldsPrinter } from "./printer_fields.ts";
 import { type CtlCommand, type CtlInvocation, must } from "./session.ts";

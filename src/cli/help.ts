@@ -6,9 +6,9 @@
  * @module
  */
 
+import { goQuote } from "../util/go_strconv.ts";
 import { type Command, flagsOf, subcommandsOf, useLine } from "./command.ts";
 import type { FlagSpec } from "./flags.ts";
-import { goQuote } from "./go_strconv.ts";
 import { tabwriterFormat } from "./tabwriter.ts";
 
 /** The etcdctl version ctl claims (`etcdctl version`, help `VERSION:`). */

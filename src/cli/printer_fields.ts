@@ -15,7 +15,7 @@ import type {
   ResponseHeader,
   TxnResponse,
 } from "../proto/rpc.ts";
-import { goQuote } from "./go_strconv.ts";
+import { goQuote } from "../util/go_strconv.ts";
 import type { Output } from "./output.ts";
 import type { EndpointHealth, EndpointStatus, Printer } from "./printer.ts";
 

@@ -8,9 +8,9 @@
 
 import { type PutRequest, putRequest } from "../proto/rpc.ts";
 import { utf8Encode } from "../util/bytes.ts";
+import { parseGoInt } from "../util/go_strconv.ts";
 import { ExitCode, exitWithError } from "./exit.ts";
 import type { FlagSpec, FlagValues } from "./flags.ts";
-import { goParseInt } from "./go_strconv.ts";
 import { type CtlCommand, type CtlInvocation, errorMessage, must } from "./session.ts";
 
 /** `put`'s flags. */
@@ -87,7 +87,7 @@ export async function putOp(
   }
   let lease: bigint;
   try {
-    lease = goParseInt(flags.string("lease"), 16);
+    lease = parseGoInt(flags.string("lease"), 16);
   } catch (e) {
     throw exitWithError(ExitCode.badArgs, `bad lease ID (${errorMessage(e)}), expecting ID in Hex`);
   }

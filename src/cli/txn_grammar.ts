@@ -16,8 +16,8 @@
 
 import { type Compare, compare, type CompareResult, type CompareTarget } from "../proto/rpc.ts";
 import { utf8Decode, utf8Encode } from "../util/bytes.ts";
+import { goQuote, GoSyntaxError, goUnquote, parseGoInt } from "../util/go_strconv.ts";
 import { CtlExit, ExitCode, exitWithError } from "./exit.ts";
-import { goParseInt, goQuote, GoSyntaxError, goUnquote } from "./go_strconv.ts";
 
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
 
@@ -184,7 +184,7 @@ function compareOf(target: CompareTarget, scan: CompareScan, line: string): Comp
   else {
     let n: bigint;
     try {
-      n = goParseInt(utf8Decode(scan.val), target === "LEASE" ? 16 : 10);
+      n = parseGoInt(utf8Decode(scan.val), target === "LEASE" ? 16 : 10);
     } catch {
       throw invalid();
     }

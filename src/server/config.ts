@@ -16,6 +16,8 @@
  * @module
  */
 
+import { parseGoDuration } from "../util/go_duration.ts";
+import { goQuote } from "../util/go_strconv.ts";
 import {
   applyEnv,
   ConfigError,
@@ -23,13 +25,11 @@ import {
   flagSpec,
   type FlagValue,
   parseArgs,
-  parseGoDuration,
 } from "./flags.ts";
 import { parseConfigFileUrls, readConfigFile } from "./config_file.ts";
 import {
   compareStrings,
   formatUrlsMap,
-  goQuote,
   isIpLiteral,
   parseGoUrl,
   parseUrlsMap,

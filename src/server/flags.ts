@@ -8,13 +8,16 @@
  * conflict, "recognized" and "unrecognized" rules.
  *
  * Values are parsed with Go's `strconv` rules (base prefixes `0x`, `0o`,
- * `0b`, a leading `0` for octal, `_` separators) and Go's `time.ParseDuration`.
+ * `0b`, a leading `0` for octal, `_` separators) and Go's `time.ParseDuration`
+ * (`src/util/go_strconv.ts`, `src/util/go_duration.ts`).
  * Errors carry etcd's messages and exit codes in a {@linkcode ConfigError}.
  *
  * @module
  */
 
-import { goQuote, parseEtcdUrls, parseUrlList, UrlError } from "./urls.ts";
+import { DurationError, parseGoDuration } from "../util/go_duration.ts";
+import { goQuote, NumError, parseGoBool, parseGoInt, parseGoUint } from "../util/go_strconv.ts";
+import { parseEtcdUrls, parseUrlList, UrlError } from "./urls.ts";
 
 /** How etcd reports a configuration error. */
 export type ConfigErrorKind =
@@ -214,165 +217,6 @@ export function flagSpec(name: string): FlagSpec | undefined {
   return SPECS_BY_NAME.get(name);
 }
 
-/** A Go `strconv` failure: `syntax` ("parse error") or `range` ("value out of range"). */
-export class NumError extends Error {
-  /** Which of Go's two number errors. */
-  readonly reason: "syntax" | "range";
-  /** Creates the error for `text`. */
-  constructor(fn: string, text: string, reason: "syntax" | "range") {
-    super(
-      `strconv.${fn}: parsing ${goQuote(text)}: ${
-        reason === "syntax" ? "invalid syntax" : "value out of range"
-      }`,
-    );
-    this.name = "NumError";
-    this.reason = reason;
-  }
-}
-
-/** Go's `underscoreOK`: `_` only between digits (or after a base prefix). */
-function underscoreOK(text: string): boolean {
-  let s = text.startsWith("-") || text.startsWith("+") ? text.slice(1) : text;
-  let saw = "^";
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1] ?? "")) {
-    hex = "xX".includes(s[1] ?? "");
-    saw = "0";
-    s = s.slice(2);
-  }
-  for (const c of s) {
-    if (/[0-9]/.test(c) || (hex && /[a-fA-F]/.test(c))) {
-      saw = "0";
-    } else if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-    } else {
-      if (saw === "_") return false;
-      saw = "!";
-    }
-  }
-  return saw !== "_";
-}
-
-/** Go's `strconv.ParseUint(text, 0, bits)`. Throws {@linkcode NumError}. */
-export function parseGoUint(text: string, bits = 64, fn = "ParseUint"): bigint {
-  if (text === "") throw new NumError(fn, text, "syntax");
-  let s = text;
-  let base = 10n;
-  if (s[0] === "0") {
-    const p = (s[1] ?? "").toLowerCase();
-    if (s.length >= 3 && (p === "b" || p === "o" || p === "x")) {
-      base = p === "b" ? 2n : p === "o" ? 8n : 16n;
-      s = s.slice(2);
-    } else {
-      base = 8n;
-      s = s.slice(1);
-    }
-  }
-  const max = (1n << BigInt(bits)) - 1n;
-  let n = 0n;
-  let underscores = false;
-  for (const c of s) {
-    if (c === "_") {
-      underscores = true;
-      continue;
-    }
-    const d = /^[0-9a-zA-Z]$/.test(c) ? BigInt(parseInt(c, 36)) : 99n;
-    if (d >= base) throw new NumError(fn, text, "syntax");
-    n = n * base + d;
-    if (n > max) throw new NumError(fn, text, "range");
-  }
-  if (underscores && !underscoreOK(text)) throw new NumError(fn, text, "syntax");
-  return n;
-}
-
-/** Go's `strconv.ParseInt(text, 0, bits)`. Throws {@linkcode NumError}. */
-export function parseGoInt(text: string, bits = 64): bigint {
-  if (text === "") throw new NumError("ParseInt", text, "syntax");
-  const negative = text[0] === "-";
-  const body = text[0] === "-" || text[0] === "+" ? text.slice(1) : text;
-  let magnitude: bigint;
-  try {
-    magnitude = parseGoUint(body, 64, "ParseInt");
-  } catch (err) {
-    if (err instanceof NumError) throw new NumError("ParseInt", text, err.reason);
-    throw err;
-  }
-  const cutoff = 1n << BigInt(bits - 1);
-  if (!negative && magnitude >= cutoff) throw new NumError("ParseInt", text, "range");
-  if (negative && magnitude > cutoff) throw new NumError("ParseInt", text, "range");
-  return negative ? -magnitude : magnitude;
-}
-
-/** Go's `strconv.ParseBool`. Throws {@linkcode NumError}. */
-export function parseGoBool(text: string): boolean {
-  if (["1", "t", "T", "TRUE", "true", "True"].includes(text)) return true;
-  if (["0", "f", "F", "FALSE", "false", "False"].includes(text)) return false;
-  throw new NumError("ParseBool", text, "syntax");
-}
-
-const DURATION_UNITS: ReadonlyMap<string, bigint> = new Map([
-  ["ns", 1n],
-  ["us", 1_000n],
-  ["\u00b5s", 1_000n],
-  ["\u03bcs", 1_000n],
-  ["ms", 1_000_000n],
-  ["s", 1_000_000_000n],
-  ["m", 60_000_000_000n],
-  ["h", 3_600_000_000_000n],
-]);
-
-/** A `time.ParseDuration` failure with Go's message. */
-export class DurationError extends Error {
-  /** Creates the error with Go's `message`. */
-  constructor(message: string) {
-    super(message);
-    this.name = "DurationError";
-  }
-}
-
-/**
- * Go's `time.ParseDuration`: nanoseconds as a bigint. Throws
- * {@linkcode DurationError} with Go's message (`time: invalid duration "x"`,
- * `time: missing unit in duration "1"`, `time: unknown unit "d" in duration "1d"`).
- */
-export function parseGoDuration(text: string): bigint {
-  const invalid = () => new DurationError(`time: invalid duration ${goQuote(text)}`);
-  let s = text;
-  const negative = s[0] === "-";
-  if (s[0] === "-" || s[0] === "+") s = s.slice(1);
-  if (s === "0") return 0n;
-  if (s === "") throw invalid();
-  let total = 0n;
-  const limit = 1n << 63n;
-  while (s !== "") {
-    const m = /^([0-9]*)(?:\.([0-9]*))?/.exec(s);
-    const whole = m?.[1] ?? "";
-    const frac = m?.[2];
-    if (whole === "" && (frac === undefined || frac === "")) throw invalid();
-    s = s.slice(m?.[0].length ?? 0);
-    const unitText = /^[^0-9.]*/.exec(s)?.[0] ?? "";
-    if (unitText === "") throw new DurationError(`time: missing unit in duration ${goQuote(text)}`);
-    s = s.slice(unitText.length);
-    const unit = DURATION_UNITS.get(unitText);
-    if (unit === undefined) {
-      throw new DurationError(
-        `time: unknown unit ${goQuote(unitText)} in duration ${goQuote(text)}`,
-      );
-    }
-    let v = whole === "" ? 0n : BigInt(whole);
-    if (v > limit / unit) throw invalid();
-    v *= unit;
-    if (frac !== undefined && frac !== "") {
-      v += BigInt(Math.trunc(Number("0." + frac) * Number(unit)));
-    }
-    total += v;
-    if (total > limit) throw invalid();
-  }
-  if (!negative && total > limit - 1n) throw invalid();
-  return negative ? -total : total;
-}
-
 /** Why a flag value was refused, as Go's flag package words it after `: `. */
 function setError(err: unknown): string {
   if (err instanceof NumError) {
@@ -390,7 +234,7 @@ function uniqueSorted(values: readonly string[]): string[] {
 /** etcd's `Uint32Value.Set`: `strconv.ParseUint(s, 0, 32)`, its error passed on verbatim. */
 function parseUint32Flag(text: string): number {
   try {
-    return Number(parseGoUint(text, 32));
+    return Number(parseGoUint(text, 0, 32));
   } catch (err) {
     throw err instanceof NumError ? new Error(err.message) : err;
   }

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { goQuote } from "../util/go_strconv.ts";
+
 /** A URL as Go's `url.Parse` splits it. */
 export interface GoUrl {
   /** Lower-cased scheme, `""` when there is none. */
@@ -65,21 +67,6 @@ function shouldEscape(c: string, mode: Encoding): boolean {
   }
   if (mode === "fragment" && "!()*".includes(c)) return false;
   return true;
-}
-
-/** Go's `%q`: a double-quoted string with Go escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + '"';
 }
 
 function isHex(c: string | undefined): boolean {

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import {
   formatGoUrl,
   formatUrlsMap,
-  goQuote,
   isIpLiteral,
   parseEtcdUrls,
   parseGoUrl,
@@ -173,8 +172,4 @@ Deno.test("parseUrlsMap: etcd's --initial-cluster form", () => {
 Deno.test("formatUrlsMap: sorted name=url pairs", () => {
   const map = new Map([["foo", ["http://h:2", "http://h:1"]], ["bar", ["http://h:3"]]]);
   assert.equal(formatUrlsMap(map), "bar=http://h:3,foo=http://h:1,foo=http://h:2");
-});
-
-Deno.test("goQuote: Go's %q for the characters our messages meet", () => {
-  assert.equal(goQuote('a"b\\c\n\t\x01é'), '"a\\"b\\\\c\\n\\t\\x01é"');
 });

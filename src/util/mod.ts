@@ -1,12 +1,15 @@
 /**
  * Leaf helpers shared by every module: invariant assertions, byte strings,
- * the seeded PRNG, limits and the version.
+ * Go's `strconv` and `time.Duration` parsing and printing, the seeded PRNG,
+ * limits and the version.
  *
  * @module
  */
 
 export * from "./assert.ts";
 export * from "./bytes.ts";
+export * from "./go_duration.ts";
+export * from "./go_strconv.ts";
 export * from "./limits.ts";
 export * from "./prng.ts";
 export * from "./version.ts";
