@@ -274,3 +274,55 @@ export interface Event {
   kv: KeyValue;
   prevKv: KeyValue | null;
 }
+
+/** etcdserverpb.MemberAddRequest. */
+export interface MemberAddRequest {
+  peerUrls: string[];
+  isLearner: boolean;
+}
+
+/** etcdserverpb.MemberAddResponse. */
+export interface MemberAddResponse {
+  header: ResponseHeader;
+  /** The member added (its client URLs are empty until it publishes them). */
+  member: Member | null;
+  /** Every member after the change. */
+  members: Member[];
+}
+
+/** etcdserverpb.MemberRemoveRequest. */
+export interface MemberRemoveRequest {
+  /** uint64 */
+  id: bigint;
+}
+
+/** etcdserverpb.MemberRemoveResponse. */
+export interface MemberRemoveResponse {
+  header: ResponseHeader;
+  members: Member[];
+}
+
+/** etcdserverpb.MemberUpdateRequest. */
+export interface MemberUpdateRequest {
+  /** uint64 */
+  id: bigint;
+  peerUrls: string[];
+}
+
+/** etcdserverpb.MemberUpdateResponse. */
+export interface MemberUpdateResponse {
+  header: ResponseHeader;
+  members: Member[];
+}
+
+/** etcdserverpb.MemberPromoteRequest. */
+export interface MemberPromoteRequest {
+  /** uint64 */
+  id: bigint;
+}
+
+/** etcdserverpb.MemberPromoteResponse. */
+export interface MemberPromoteResponse {
+  header: ResponseHeader;
+  members: Member[];
+}

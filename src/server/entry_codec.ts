@@ -12,6 +12,7 @@ import { Packr } from "msgpackr";
 import type {
   CompactionRequest,
   DeleteRangeRequest,
+  Member,
   PutRequest,
   TxnRequest,
 } from "../proto/rpc.ts";
@@ -22,6 +23,12 @@ export type InternalRequest =
   | { readonly kind: "deleteRange"; readonly id: string; readonly request: DeleteRangeRequest }
   | { readonly kind: "txn"; readonly id: string; readonly request: TxnRequest }
   | { readonly kind: "compaction"; readonly id: string; readonly request: CompactionRequest }
+  | {
+    readonly kind: "memberUpdate";
+    readonly id: string;
+    readonly memberId: bigint;
+    readonly peerUrls: readonly string[];
+  }
   | {
     readonly kind: "memberAttributes";
     readonly id: string;
@@ -36,6 +43,7 @@ export const REQUEST_KINDS: ReadonlySet<string> = new Set([
   "deleteRange",
   "txn",
   "compaction",
+  "memberUpdate",
   "memberAttributes",
 ]);
 
@@ -93,4 +101,53 @@ function normalize(value: unknown, depth: number): unknown {
     return out;
   }
   return value;
+}
+
+/** What a membership change carries in its context: the waiting request and the member. */
+export interface ConfChangeContext {
+  readonly id: string;
+  /** The member added or promoted; null for a removal. */
+  readonly member: Member | null;
+}
+
+/** Encodes a conf change's context. */
+export function encodeConfChangeContext(context: ConfChangeContext): Uint8Array {
+  return packr.pack(context);
+}
+
+/** Decodes a conf change's context; an empty or foreign one gives id "" and no member. */
+export function decodeConfChangeContext(data: Uint8Array): ConfChangeContext {
+  if (data.length === 0) return { id: "", member: null };
+  let decoded: unknown;
+  try {
+    decoded = normalize(packr.unpack(data), 0);
+  } catch (error) {
+    throw new EntryDecodeError(error instanceof Error ? error.message : String(error));
+  }
+  const record = decoded as Record<string, unknown> | null;
+  if (typeof record !== "object" || record === null || typeof record.id !== "string") {
+    throw new EntryDecodeError("bad conf change context");
+  }
+  const member = record.member as Record<string, unknown> | null | undefined;
+  if (member === null || member === undefined) return { id: record.id, member: null };
+  if (typeof member.id !== "bigint" || typeof member.name !== "string") {
+    throw new EntryDecodeError("bad member in conf change context");
+  }
+  return {
+    id: record.id,
+    member: {
+      id: member.id,
+      name: member.name,
+      peerUrls: stringList(member.peerUrls),
+      clientUrls: stringList(member.clientUrls),
+      isLearner: member.isLearner === true,
+    },
+  };
+}
+
+function stringList(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+    throw new EntryDecodeError("bad URL list");
+  }
+  return [...value] as string[];
 }

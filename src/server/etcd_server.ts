@@ -14,7 +14,16 @@ import type {
   DeleteRangeRequest,
   DeleteRangeResponse,
   HashResponse,
+  Member,
+  MemberAddRequest,
+  MemberAddResponse,
   MemberListResponse,
+  MemberPromoteRequest,
+  MemberPromoteResponse,
+  MemberRemoveRequest,
+  MemberRemoveResponse,
+  MemberUpdateRequest,
+  MemberUpdateResponse,
   PutRequest,
   PutResponse,
   RangeRequest,
@@ -31,8 +40,9 @@ import {
   validateRangeRequest,
   validateTxnRequest,
 } from "../proto/validate.ts";
-import type { ConfChange, ReadState, SoftState } from "../raft/mod.ts";
-import { encodeRequest, type InternalRequest } from "./entry_codec.ts";
+import type { ConfChange, ConfChangeType, ReadState, SoftState } from "../raft/mod.ts";
+import { encodeConfChangeContext, encodeRequest, type InternalRequest } from "./entry_codec.ts";
+import { memberIdOf } from "./ids.ts";
 import { ReadBarrier } from "./read_barrier.ts";
 import type { RaftNode, RaftNodeHooks } from "./raft_node.ts";
 import type { EtcdService, RequestOptions } from "./service.ts";
@@ -88,10 +98,20 @@ export class EtcdServer implements EtcdService {
       onSoftState: (state: SoftState) => this.#onSoftState(state),
       onAppliedUpTo: (index) => this.#barrier.onApplied(index),
       onSnapshotApplied: (index) => this.#barrier.onApplied(index),
-      onConfChange: (_index: number, _change: ConfChange) => {},
+      onConfChange: (change: ConfChange, id: string, result: ApplyResult) => {
+        this.#wait.trigger(id, result);
+        this.#membershipChanged(change);
+      },
       onFatal: (error) => this.#onFatal(error),
       restoreMachine: restore,
     };
+  }
+
+  /** Called after every applied membership change (the transport follows the members). */
+  onMembershipChange: (change: ConfChange) => void = () => {};
+
+  #membershipChanged(change: ConfChange): void {
+    this.onMembershipChange(change);
   }
 
   /** Attaches the Ready loop (once, before serving). */
@@ -221,7 +241,16 @@ export class EtcdServer implements EtcdService {
     this.#checkRunning();
     const data = encodeRequest(request);
     if (data.length > this.#options.requestBytesMax) throw Errors.requestTooLarge();
-    const id = request.id;
+    return await this.#submit(request.id, data, options);
+  }
+
+  /** Queues a proposal and waits for its apply (or the deadline). */
+  async #submit(
+    id: string,
+    data: Uint8Array | ConfChange,
+    options: RequestOptions | undefined,
+  ): Promise<Extract<ApplyResult, { ok: true }>> {
+    this.#checkRunning();
     const result = this.#wait.register(id);
     const handle = this.#raftNode().propose(data, (error) => this.#wait.fail(id, error));
     const timeout = () => {
@@ -280,6 +309,88 @@ export class EtcdServer implements EtcdService {
     return Promise.resolve({ header: this.#header(0), members: machine.members() });
   }
 
+  async memberAdd(request: MemberAddRequest, options?: RequestOptions): Promise<MemberAddResponse> {
+    const urls = checkPeerUrls(request.peerUrls);
+    const machine = this.#raftNode().machine;
+    const taken = new Set(machine.members().flatMap((m) => m.peerUrls));
+    if (urls.some((url) => taken.has(url))) throw Errors.peerUrlExist();
+    if (request.isLearner && machine.members().filter((m) => m.isLearner).length >= learnersMax) {
+      throw Errors.tooManyLearners();
+    }
+    const id = memberIdOf(urls, "", Math.floor(Date.now() / 1000));
+    const member: Member = {
+      id,
+      name: "",
+      peerUrls: urls,
+      clientUrls: [],
+      isLearner: request.isLearner,
+    };
+    const type = request.isLearner ? "addLearnerNode" : "addNode";
+    const applied = await this.#proposeConfChange(type, id, member, options);
+    const members = this.#raftNode().machine.members();
+    return {
+      header: this.#header(applied.revision),
+      member: members.find((m) => m.id === id) ?? member,
+      members,
+    };
+  }
+
+  async memberRemove(
+    request: MemberRemoveRequest,
+    options?: RequestOptions,
+  ): Promise<MemberRemoveResponse> {
+    if (this.#raftNode().machine.member(request.id) === undefined) throw Errors.memberNotFound();
+    const applied = await this.#proposeConfChange("removeNode", request.id, null, options);
+    return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
+  }
+
+  async memberPromote(
+    request: MemberPromoteRequest,
+    options?: RequestOptions,
+  ): Promise<MemberPromoteResponse> {
+    const node = this.#raftNode();
+    const member = node.machine.member(request.id);
+    if (member === undefined) throw Errors.memberNotFound();
+    if (!member.isLearner) throw Errors.memberNotLearner();
+    if (!learnerReady(node, request.id)) throw Errors.learnerNotReady();
+    const applied = await this.#proposeConfChange("addNode", request.id, member, options);
+    return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
+  }
+
+  async memberUpdate(
+    request: MemberUpdateRequest,
+    options?: RequestOptions,
+  ): Promise<MemberUpdateResponse> {
+    const urls = checkPeerUrls(request.peerUrls);
+    const machine = this.#raftNode().machine;
+    if (machine.member(request.id) === undefined) throw Errors.memberNotFound();
+    const others = machine.members().filter((m) => m.id !== request.id);
+    if (urls.some((url) => others.some((m) => m.peerUrls.includes(url)))) {
+      throw Errors.peerUrlExist();
+    }
+    const id = this.#nextId();
+    const applied = await this.#propose(
+      { kind: "memberUpdate", id, memberId: request.id, peerUrls: urls },
+      options,
+    );
+    return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
+  }
+
+  #proposeConfChange(
+    type: ConfChangeType,
+    nodeId: bigint,
+    member: Member | null,
+    options: RequestOptions | undefined,
+  ): Promise<Extract<ApplyResult, { ok: true }>> {
+    const id = this.#nextId();
+    const change: ConfChange = {
+      transition: "auto",
+      changes: [{ type, nodeId }],
+      context: encodeConfChangeContext({ id, member }),
+    };
+    return this.#submit(id, change, options);
+  }
+
   hash(): Promise<HashResponse> {
     const kv = this.#raftNode().machine.kv;
     return Promise.resolve({ header: this.#header(kv.currentRevision), hash: kv.hash() });
@@ -303,6 +414,40 @@ export class EtcdServer implements EtcdService {
       raftTerm: this.#raftNode().term,
     };
   }
+}
+
+/** Learners a cluster may have at most (etcd 3.4's maxLearners). */
+const learnersMax = 1;
+
+/** etcd's ErrMemberBadURLs: every URL must be an absolute http(s) URL with host and port. */
+function checkPeerUrls(urls: readonly string[]): string[] {
+  if (urls.length === 0) throw Errors.memberBadUrls();
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw Errors.memberBadUrls();
+    }
+    const hostPort = /^https?:\/\/[^/]+:\d+\/?$/.test(url);
+    if (!(parsed.protocol === "http:" || parsed.protocol === "https:") || !hostPort) {
+      throw Errors.memberBadUrls();
+    }
+  }
+  return [...urls].sort();
+}
+
+/**
+ * etcd's isLearnerReady: the leader sees the learner's log within 90% of its
+ * own. Only the leader knows; a follower lets the request through.
+ */
+function learnerReady(node: RaftNode, id: bigint): boolean {
+  const progress = node.status().progress;
+  if (progress === null) return true;
+  const learner = progress.get(id);
+  const leader = progress.get(node.status().id);
+  if (learner === undefined || leader === undefined) return false;
+  return learner.match >= leader.match * 0.9;
 }
 
 function txnSerializable(request: TxnRequest): boolean {

@@ -56,8 +56,8 @@ export interface RaftNodeHooks {
   onAppliedUpTo(index: number): void;
   /** The state machine was replaced by a snapshot from the leader. */
   onSnapshotApplied(index: number): void;
-  /** A conf change entry was applied. */
-  onConfChange(index: number, change: ConfChange): void;
+  /** A conf change entry was applied (to the core and the state machine). */
+  onConfChange(change: ConfChange, id: string, result: ApplyResult): void;
   /** The loop failed (disk error, broken invariant): the member must stop. */
   onFatal(error: unknown): void;
   /** A state machine built from snapshot data (for snapshots received from a leader). */
@@ -80,7 +80,8 @@ export interface RaftNodeOptions {
 }
 
 interface Proposal {
-  readonly data: Uint8Array;
+  /** A normal entry's data, or a membership change. */
+  readonly data: Uint8Array | ConfChange;
   /** Called when the core refused it (it never entered the log). */
   readonly onDropped: (error: EtcdError) => void;
   canceled: boolean;
@@ -209,7 +210,7 @@ export class RaftNode {
    * (the queue is full, the member stopped, the core refused it); otherwise
    * its apply is reported through onApplied.
    */
-  propose(data: Uint8Array, onDropped: (error: EtcdError) => void): ProposalHandle {
+  propose(data: Uint8Array | ConfChange, onDropped: (error: EtcdError) => void): ProposalHandle {
     if (this.#stopped) {
       onDropped(Errors.stopped());
       return NOT_QUEUED;
@@ -304,7 +305,8 @@ export class RaftNode {
     for (const proposal of proposals) {
       if (proposal.canceled) continue;
       try {
-        this.#raw.propose(proposal.data);
+        if (proposal.data instanceof Uint8Array) this.#raw.propose(proposal.data);
+        else this.#raw.proposeConfChange(proposal.data);
         proposal.submitted = true;
       } catch (error) {
         if (!(error instanceof ProposalDroppedError)) throw error;
@@ -347,8 +349,8 @@ export class RaftNode {
       if (entry.type === "confChange") {
         const change = decodeConfChange(entry.data);
         this.#raw.applyConfChange(change);
-        this.#machine.skip(entry.index);
-        hooks.onConfChange(entry.index, change);
+        const { id, result } = this.#machine.applyConfChange(entry.index, change);
+        hooks.onConfChange(change, id, result);
       } else if (entry.data.length === 0) {
         this.#machine.skip(entry.index); // a new leader's empty entry
       } else {

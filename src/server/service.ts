@@ -17,7 +17,15 @@ import type {
   DeleteRangeRequest,
   DeleteRangeResponse,
   HashResponse,
+  MemberAddRequest,
+  MemberAddResponse,
   MemberListResponse,
+  MemberPromoteRequest,
+  MemberPromoteResponse,
+  MemberRemoveRequest,
+  MemberRemoveResponse,
+  MemberUpdateRequest,
+  MemberUpdateResponse,
   PutRequest,
   PutResponse,
   RangeRequest,
@@ -42,6 +50,19 @@ export interface EtcdService {
   compact(request: CompactionRequest, options?: RequestOptions): Promise<CompactionResponse>;
   status(options?: RequestOptions): Promise<StatusResponse>;
   memberList(options?: RequestOptions): Promise<MemberListResponse>;
+  memberAdd(request: MemberAddRequest, options?: RequestOptions): Promise<MemberAddResponse>;
+  memberRemove(
+    request: MemberRemoveRequest,
+    options?: RequestOptions,
+  ): Promise<MemberRemoveResponse>;
+  memberUpdate(
+    request: MemberUpdateRequest,
+    options?: RequestOptions,
+  ): Promise<MemberUpdateResponse>;
+  memberPromote(
+    request: MemberPromoteRequest,
+    options?: RequestOptions,
+  ): Promise<MemberPromoteResponse>;
   hash(options?: RequestOptions): Promise<HashResponse>;
   /**
    * etcd's `/health` check: true when the member knows a leader, has no

@@ -25,8 +25,8 @@ import type {
 } from "../proto/rpc.ts";
 import { emptyHeader } from "../proto/rpc.ts";
 import { KvStore } from "../mvcc/mod.ts";
-import { BOOTSTRAP_INDEX } from "../raft/mod.ts";
-import { decodeRequest, type InternalRequest } from "./entry_codec.ts";
+import { BOOTSTRAP_INDEX, type ConfChange } from "../raft/mod.ts";
+import { decodeConfChangeContext, decodeRequest, type InternalRequest } from "./entry_codec.ts";
 
 /** The outcome of applying one request: etcd's response (header filled later) or error. */
 export type ApplyResult =
@@ -68,6 +68,7 @@ export class StateSnapshotDecodeError extends Error {
 export class StateMachine {
   readonly kv: KvStore;
   readonly #members = new Map<bigint, Member>();
+  readonly #removed = new Set<bigint>();
   readonly #options: StateMachineOptions;
   #appliedIndex: number;
 
@@ -109,6 +110,10 @@ export class StateMachine {
       : KvStore.fromSnapshot(kvBytes);
     const machine = new StateMachine(kv, index, options);
     for (const member of decodeMembers(record.members)) machine.#members.set(member.id, member);
+    for (const id of Array.isArray(record.removed) ? record.removed : []) {
+      if (typeof id !== "bigint") throw new StateSnapshotDecodeError("bad removed member id");
+      machine.#removed.add(id);
+    }
     return machine;
   }
 
@@ -118,6 +123,7 @@ export class StateMachine {
       v: SNAPSHOT_VERSION,
       applied: this.#appliedIndex,
       members: [...this.#members.values()],
+      removed: [...this.#removed],
       kv: this.kv.toSnapshot(),
     });
   }
@@ -183,6 +189,8 @@ export class StateMachine {
           };
         case "memberAttributes":
           return this.#memberAttributes(request);
+        case "memberUpdate":
+          return this.#memberUpdate(request);
       }
     } catch (error) {
       if (error instanceof EtcdError) return { ok: false, error };
@@ -228,6 +236,44 @@ export class StateMachine {
       clientUrls: [...request.clientUrls],
     });
     return { ok: true, revision: this.kv.currentRevision, response: null };
+  }
+
+  #memberUpdate(request: Extract<InternalRequest, { kind: "memberUpdate" }>): ApplyResult {
+    const member = this.#members.get(request.memberId);
+    if (member === undefined) return { ok: false, error: Errors.memberNotFound() };
+    this.#members.set(request.memberId, { ...member, peerUrls: [...request.peerUrls] });
+    return { ok: true, revision: this.kv.currentRevision, response: null };
+  }
+
+  /**
+   * Applies the membership change at `index` (the Raft core has applied it
+   * to its configuration already): members added, promoted or removed.
+   * Returns the waiting request's id (from the context) and the result.
+   */
+  applyConfChange(index: number, change: ConfChange): { id: string; result: ApplyResult } {
+    this.#advance(index);
+    const context = decodeConfChangeContext(change.context);
+    for (const single of change.changes) {
+      if (single.type === "removeNode") {
+        this.#members.delete(single.nodeId);
+        this.#removed.add(single.nodeId);
+        continue;
+      }
+      const known = this.#members.get(single.nodeId);
+      const given = context.member?.id === single.nodeId ? context.member : null;
+      const base = known ?? given;
+      if (base === null) continue; // a change made without etcd-ts's context: id only
+      this.#members.set(single.nodeId, { ...base, isLearner: single.type === "addLearnerNode" });
+    }
+    return {
+      id: context.id,
+      result: { ok: true, revision: this.kv.currentRevision, response: null },
+    };
+  }
+
+  /** Whether `id` was removed from the cluster (it may never come back with that id). */
+  isRemoved(id: bigint): boolean {
+    return this.#removed.has(id);
   }
 
   #checkQuota(costBytes: number): void {

@@ -38,8 +38,10 @@ export class MemberProcess {
     env: Record<string, string> = {},
   ): Promise<MemberProcess> {
     const fullArgs = [...args];
-    if (!args.some((a) => a.startsWith("--data-dir"))) fullArgs.push(`--data-dir=${dataDir}`);
-    if (!args.some((a) => a.startsWith("--listen-client-urls"))) {
+    const given = (flag: string, variable: string) =>
+      args.some((a) => a.startsWith(flag)) || env[variable] !== undefined;
+    if (!given("--data-dir", "ETCD_DATA_DIR")) fullArgs.push(`--data-dir=${dataDir}`);
+    if (!given("--listen-client-urls", "ETCD_LISTEN_CLIENT_URLS")) {
       fullArgs.push("--listen-client-urls=http://127.0.0.1:0");
       if (
         !args.some((a) => a.startsWith("--advertise-client-urls")) &&
