@@ -298,7 +298,7 @@ export class EtcdServer implements EtcdService {
       raftIndex: status.commit,
       raftTerm: status.hardState.term,
       raftAppliedIndex: node.machine.appliedIndex,
-      errors: [],
+      errors: status.softState.lead === 0n ? [Errors.noLeader().message] : [],
       dbSizeInUse: kv.approximateBytes,
       isLearner: false,
     });
