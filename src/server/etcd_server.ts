@@ -300,7 +300,7 @@ export class EtcdServer implements EtcdService {
       raftAppliedIndex: node.machine.appliedIndex,
       errors: status.softState.lead === 0n ? [Errors.noLeader().message] : [],
       dbSizeInUse: kv.approximateBytes,
-      isLearner: false,
+      isLearner: node.machine.member(this.#options.memberId)?.isLearner ?? false,
     });
   }
 
