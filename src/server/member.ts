@@ -20,6 +20,7 @@ import { EtcdServer } from "./etcd_server.ts";
 import { clusterIdOf, memberIdOf } from "./ids.ts";
 import { type Logger, storageLogOf } from "./logger.ts";
 import { RaftNode } from "./raft_node.ts";
+import { TcpTransport } from "./transport/mod.ts";
 import type { EtcdService } from "./service.ts";
 import { StateMachine } from "./state_machine.ts";
 import { raftPendingProposalsMax } from "../util/limits.ts";
@@ -29,6 +30,8 @@ export interface MemberSettings {
   readonly name: string;
   readonly dataDir: string;
   readonly advertiseClientUrls: readonly string[];
+  /** Where peers connect (`--listen-peer-urls`); empty for none. */
+  readonly listenPeerUrls: readonly string[];
   readonly initialAdvertisePeerUrls: readonly string[];
   /** name → peer URLs. */
   readonly initialCluster: ReadonlyMap<string, readonly string[]>;
@@ -52,6 +55,10 @@ export interface RunningMember {
   readonly memberId: bigint;
   readonly clusterId: bigint;
   readonly server: EtcdServer;
+  /** Resolves when this member learns it was removed from the cluster (it should stop). */
+  readonly removed: Promise<void>;
+  /** The peer listener's URLs, with real ports when port 0 was asked for. */
+  readonly peerUrls: readonly string[];
   /** Stops serving, finishes the Ready in hand and closes the storage. */
   stop(): Promise<void>;
 }
@@ -111,12 +118,24 @@ export async function startMember(
     readRetryTicks: Math.max(1, Math.round(500 / settings.heartbeatIntervalMs)),
     log,
   });
+  let node: RaftNode | null = null;
+  const transport = new TcpTransport({
+    memberId: boot.memberId,
+    clusterId: boot.clusterId,
+    listenUrls: settings.listenPeerUrls,
+    logger: log.named("server/transport"),
+    handler: {
+      onMessage: (message) => node?.step(message),
+      onUnreachable: (peer) => node?.reportUnreachable(peer),
+      onSnapshotStatus: (peer, status) => node?.reportSnapshot(peer, status),
+    },
+  });
   const electionTicks = Math.max(
     2,
     Math.round(settings.electionTimeoutMs / settings.heartbeatIntervalMs),
   );
   const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
-  const node = new RaftNode({
+  node = new RaftNode({
     id: boot.memberId,
     storage: boot.storage,
     machine: boot.machine,
@@ -127,11 +146,14 @@ export async function startMember(
       snapshotCount: settings.snapshotCount,
       catchUpEntries: Math.min(5000, settings.snapshotCount),
     }),
-    transport: { send() {} },
+    transport,
     hooks: server.hooks((data, index) => StateMachine.restore(data, index, { quotaBytes })),
     pendingProposalsMax: raftPendingProposalsMax,
   });
   server.attach(node);
+  let removed = () => {};
+  const removedPromise = new Promise<void>((resolve) => (removed = resolve));
+  followMembership(server, node, transport, boot.memberId, log, removed);
   node.start();
   // A lone voter need not wait an election timeout to lead.
   const voters = node.status().config.voters;
@@ -143,16 +165,20 @@ export async function startMember(
   const compactor = startAutoCompaction(settings, server, log);
   const api = await deps.startApi(server);
   publishAttributes(server, settings, log);
+  const raftNode = node;
   return {
     memberId: boot.memberId,
     clusterId: boot.clusterId,
     server,
+    removed: removedPromise,
+    peerUrls: transport.listenUrls,
     async stop() {
       clearInterval(ticker);
       if (compactor !== null) clearInterval(compactor);
       await api.shutdown();
       server.stop();
-      await node.stop();
+      await raftNode.stop();
+      await transport.stop();
       await supplier.stop();
       boot.storage.close();
     },
@@ -173,6 +199,45 @@ function logBoot(
     "data-dir": settings.dataDir,
     "applied-index": boot.machine.appliedIndex,
   });
+}
+
+/**
+ * Keeps the transport's peers equal to the members (all but this one), now
+ * and after every applied membership change; reports this member's removal.
+ */
+function followMembership(
+  server: EtcdServer,
+  node: RaftNode,
+  transport: TcpTransport,
+  self: bigint,
+  log: Logger,
+  onRemoved: () => void,
+): void {
+  const known = new Map<bigint, string>();
+  const sync = () => {
+    const members = node.machine.members().filter((m) => m.id !== self);
+    const current = new Set(members.map((m) => m.id));
+    for (const id of known.keys()) {
+      if (!current.has(id)) {
+        transport.removePeer(id);
+        known.delete(id);
+      }
+    }
+    for (const member of members) {
+      const urls = member.peerUrls.join(",");
+      if (!known.has(member.id)) transport.addPeer(member.id, member.peerUrls);
+      else if (known.get(member.id) !== urls) transport.updatePeer(member.id, member.peerUrls);
+      known.set(member.id, urls);
+    }
+    if (node.machine.isRemoved(self)) {
+      log.warn("the member has been permanently removed from the cluster", {
+        "local-member-id": self.toString(16),
+      });
+      onRemoved();
+    }
+  };
+  sync();
+  server.onMembershipChange = sync;
 }
 
 /** Proposes this member's name and client URLs once (etcd's publish). */

@@ -14,6 +14,7 @@ function settings(overrides: Partial<MemberSettings> = {}): MemberSettings {
     name: "default",
     dataDir: "/data/default.etcd",
     advertiseClientUrls: ["http://localhost:2379"],
+    listenPeerUrls: [],
     initialAdvertisePeerUrls: ["http://localhost:2380"],
     initialCluster: new Map([["default", ["http://localhost:2380"]]]),
     initialClusterToken: "etcd-cluster",

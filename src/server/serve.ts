@@ -106,7 +106,8 @@ export async function runServe(args: string[], deps: ServeDeps): Promise<number>
     deps.stderr(`etcd-ts: ${message}\n`);
     return 1;
   }
-  await signal.received;
+  await Promise.race([signal.received, member.removed]);
+  signal.dispose();
   await member.stop();
   log.info("stopped member", { name: config.name });
   return 0;
@@ -172,6 +173,7 @@ export function settingsOf(config: ServeConfig): MemberSettings {
     name: config.name,
     dataDir: config.dataDir,
     advertiseClientUrls: config.advertiseClientUrls,
+    listenPeerUrls: config.listenPeerUrls,
     initialAdvertisePeerUrls: config.initialAdvertisePeerUrls,
     initialCluster: config.initialCluster,
     initialClusterToken: config.initialClusterToken,

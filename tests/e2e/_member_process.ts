@@ -41,6 +41,9 @@ export class MemberProcess {
     const given = (flag: string, variable: string) =>
       args.some((a) => a.startsWith(flag)) || env[variable] !== undefined;
     if (!given("--data-dir", "ETCD_DATA_DIR")) fullArgs.push(`--data-dir=${dataDir}`);
+    if (!given("--listen-peer-urls", "ETCD_LISTEN_PEER_URLS")) {
+      fullArgs.push("--listen-peer-urls=http://127.0.0.1:0"); // never the shared default 2380
+    }
     if (!given("--listen-client-urls", "ETCD_LISTEN_CLIENT_URLS")) {
       fullArgs.push("--listen-client-urls=http://127.0.0.1:0");
       if (

@@ -1,0 +1,246 @@
+/**
+ * The inbound half of the peer link: one session per accepted connection.
+ * The first frame must be a handshake naming this cluster, this member and
+ * a known peer; anything else closes the connection with a warning naming
+ * both ids. After it, every message must be addressed to this member and
+ * come from that peer; a malformed frame closes the connection and changes
+ * nothing. Snapshot streams are put back together here and acknowledged
+ * once handed to the member.
+ *
+ * @module
+ */
+
+import type { Message, NodeId } from "../../raft/types.ts";
+import type { LogFields, Logger } from "../logger.ts";
+import type { PeerConn } from "./address.ts";
+import { PeerProtocolError } from "./codec.ts";
+import { framePayload, readFrames, writeAll } from "./frame.ts";
+import { peerHandshakeFrameBytesMax, type TransportLimits } from "./limits.ts";
+import { SnapshotAssembler } from "./snapshot_stream.ts";
+import {
+  decodeFrame,
+  encodeAccept,
+  encodeSnapshotAck,
+  type Hello,
+  PEER_PROTOCOL_VERSION,
+  type WireFrame,
+} from "./wire.ts";
+
+/** What the sessions of a transport share. */
+export interface InboundContext {
+  readonly localId: NodeId;
+  readonly clusterId: bigint;
+  readonly limits: TransportLimits;
+  readonly logger: Logger;
+  /** Whether `id` is a peer now. */
+  isPeer(id: NodeId): boolean;
+  /** `session` is now `peer`'s inbound stream (an older one may be closed). */
+  attach(peer: NodeId, session: InboundSession): void;
+  /** `session` ended. */
+  detach(session: InboundSession): void;
+  /** Hands a checked message to the member. */
+  deliver(message: Message): void;
+}
+
+/** A refused handshake: logged at warn with `fields`. */
+class RefusedError extends PeerProtocolError {
+  readonly fields: LogFields;
+  constructor(message: string, fields: LogFields) {
+    super(message);
+    this.fields = fields;
+  }
+}
+
+function describeAddr(addr: Deno.Addr | undefined): string {
+  if (addr === undefined) return "unknown";
+  if (addr.transport === "tcp" || addr.transport === "udp") return `${addr.hostname}:${addr.port}`;
+  return "path" in addr ? String(addr.path) : addr.transport;
+}
+
+/** One accepted connection. */
+export class InboundSession {
+  readonly #conn: PeerConn;
+  readonly #ctx: InboundContext;
+  readonly #remote: string;
+  readonly #assembler: SnapshotAssembler;
+  #peer: NodeId | null = null;
+  #closed = false;
+  #writes: Promise<void> = Promise.resolve();
+
+  /** Wraps an accepted connection; call `run()` to serve it. */
+  constructor(conn: PeerConn, ctx: InboundContext) {
+    this.#conn = conn;
+    this.#ctx = ctx;
+    this.#remote = describeAddr(conn.remoteAddr);
+    this.#assembler = new SnapshotAssembler(ctx.limits.snapshotBytesMax);
+  }
+
+  /** The peer, once its handshake was accepted. */
+  get peer(): NodeId | null {
+    return this.#peer;
+  }
+
+  /** Serves the connection until it ends; never throws. */
+  async run(): Promise<void> {
+    const { limits, logger } = this.#ctx;
+    const timer = setTimeout(() => {
+      if (this.#peer !== null) return;
+      logger.warn("closed a peer connection that sent no handshake", {
+        "remote-addr": this.#remote,
+      });
+      this.close();
+    }, limits.handshakeTimeoutMs);
+    const isKnown = () => this.#peer !== null;
+    const options = {
+      // Until the handshake is accepted, only a handshake-sized frame is read.
+      get frameBytesMax() {
+        return isKnown() ? limits.frameBytesMax : peerHandshakeFrameBytesMax;
+      },
+      readBufferBytes: limits.readBufferBytes,
+    };
+    try {
+      await readFrames(this.#conn, options, (payload) => this.#onFrame(payload));
+      if (this.#assembler.busy) this.#warn("peer closed the connection inside a snapshot", null);
+    } catch (error) {
+      if (!this.#closed) this.#warn("closed a peer connection", error);
+    } finally {
+      clearTimeout(timer);
+      this.close();
+      this.#ctx.detach(this);
+      await this.#writes;
+    }
+  }
+
+  /** Closes the connection (run() then ends). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  #warn(msg: string, error: unknown): void {
+    if (error instanceof RefusedError) {
+      this.#ctx.logger.warn(error.message, error.fields);
+      return;
+    }
+    this.#ctx.logger.warn(msg, {
+      "local-member-id": this.#ctx.localId,
+      "remote-peer-id": this.#peer ?? undefined,
+      "remote-addr": this.#remote,
+      "error": error === null ? undefined : error instanceof Error ? error.message : String(error),
+    });
+  }
+
+  #onFrame(payload: Uint8Array): void {
+    if (this.#closed) throw new PeerProtocolError("connection closed");
+    const frame = decodeFrame(payload);
+    if (this.#peer === null) {
+      this.#handshake(frame);
+      return;
+    }
+    switch (frame.kind) {
+      case "message":
+        this.#deliver(this.#check(frame.message));
+        return;
+      case "snapshotBegin": {
+        const message = this.#check(frame.message);
+        this.#snapshotDone(
+          frame.snapshotId,
+          this.#assembler.begin(frame.snapshotId, frame.totalBytes, message),
+        );
+        return;
+      }
+      case "snapshotChunk":
+        this.#snapshotDone(frame.snapshotId, this.#assembler.chunk(frame.snapshotId, frame.data));
+        return;
+      default:
+        throw new PeerProtocolError(`unexpected ${frame.kind} frame from a dialing peer`);
+    }
+  }
+
+  #handshake(frame: WireFrame): void {
+    if (frame.kind !== "hello") {
+      throw new PeerProtocolError(`expected a handshake, got a ${frame.kind} frame`);
+    }
+    this.#refuseUnless(frame);
+    this.#peer = frame.from;
+    this.#ctx.attach(frame.from, this);
+    this.#write(framePayload(encodeAccept(this.#ctx.clusterId, this.#ctx.localId)));
+  }
+
+  /** Throws RefusedError (etcd's wording, both ids) unless `hello` may connect. */
+  #refuseUnless(hello: Hello): void {
+    const { localId, clusterId } = this.#ctx;
+    const base = {
+      "local-member-id": localId,
+      "remote-peer-id": hello.from,
+      "remote-addr": this.#remote,
+    };
+    if (hello.version !== PEER_PROTOCOL_VERSION) {
+      throw new RefusedError("request version incompatibility", {
+        ...base,
+        "local-protocol-version": PEER_PROTOCOL_VERSION,
+        "remote-protocol-version": hello.version,
+      });
+    }
+    if (hello.clusterId !== clusterId) {
+      throw new RefusedError("request sent was ignored due to cluster ID mismatch", {
+        ...base,
+        "local-member-cluster-id": clusterId,
+        "remote-peer-cluster-id": hello.clusterId,
+      });
+    }
+    if (hello.to !== localId) {
+      throw new RefusedError("ignored streaming request; ID mismatch", {
+        ...base,
+        "requested-member-id": hello.to,
+      });
+    }
+    if (!this.#ctx.isPeer(hello.from)) {
+      throw new RefusedError("failed to find remote peer in cluster", {
+        ...base,
+        "cluster-id": clusterId,
+      });
+    }
+  }
+
+  /** The message, if it is addressed to this member by this session's peer. */
+  #check(message: Message): Message {
+    const { localId } = this.#ctx;
+    if (message.to !== localId) {
+      throw new PeerProtocolError(
+        `${message.type} addressed to member ${message.to.toString(16)}, not to this member`,
+      );
+    }
+    if (message.from !== this.#peer) {
+      throw new PeerProtocolError(
+        `${message.type} from member ${message.from.toString(16)} on another member's stream`,
+      );
+    }
+    return message;
+  }
+
+  #deliver(message: Message): void {
+    if (this.#peer === null || !this.#ctx.isPeer(this.#peer)) {
+      throw new PeerProtocolError("the peer was removed");
+    }
+    this.#ctx.deliver(message);
+  }
+
+  #snapshotDone(snapshotId: number, message: Message | null): void {
+    if (message === null) return;
+    this.#deliver(message);
+    this.#write(framePayload(encodeSnapshotAck(snapshotId)));
+  }
+
+  #write(frame: Uint8Array): void {
+    const { writeBytesMax } = this.#ctx.limits;
+    this.#writes = this.#writes
+      .then(() => (this.#closed ? undefined : writeAll(this.#conn, frame, writeBytesMax)))
+      .catch(() => this.close());
+  }
+}

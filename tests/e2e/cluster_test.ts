@@ -1,0 +1,136 @@
+/**
+ * Three real member processes on loopback, configured with ETCD_* variables
+ * only (the seed's three-VM recipe): bootstrap, writes through every member,
+ * and losing the leader under load.
+ */
+
+import assert from "node:assert/strict";
+import { b64, MemberProcess, unb64 } from "./_member_process.ts";
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+interface Planned {
+  readonly name: string;
+  readonly env: Record<string, string>;
+}
+
+function planCluster(dir: string, size: number): Planned[] {
+  const ports = Array.from({ length: size }, () => ({ client: freePort(), peer: freePort() }));
+  const initialCluster = ports.map((p, i) => `m${i + 1}=http://127.0.0.1:${p.peer}`).join(",");
+  return ports.map((p, i) => ({
+    name: `m${i + 1}`,
+    env: {
+      ETCD_NAME: `m${i + 1}`,
+      ETCD_DATA_DIR: `${dir}/m${i + 1}.etcd`,
+      ETCD_LISTEN_CLIENT_URLS: `http://127.0.0.1:${p.client}`,
+      ETCD_ADVERTISE_CLIENT_URLS: `http://127.0.0.1:${p.client}`,
+      ETCD_LISTEN_PEER_URLS: `http://127.0.0.1:${p.peer}`,
+      ETCD_INITIAL_ADVERTISE_PEER_URLS: `http://127.0.0.1:${p.peer}`,
+      ETCD_INITIAL_CLUSTER: initialCluster,
+      ETCD_INITIAL_CLUSTER_STATE: "new",
+      ETCD_INITIAL_CLUSTER_TOKEN: "e2e-cluster",
+      ETCD_HEARTBEAT_INTERVAL: "50",
+      ETCD_ELECTION_TIMEOUT: "500",
+    },
+  }));
+}
+
+async function start(plan: Planned): Promise<MemberProcess> {
+  return await MemberProcess.start(plan.env.ETCD_DATA_DIR!, [], plan.env);
+}
+
+/** Waits until `member` knows a leader; returns the leader's id (decimal string). */
+async function leaderOf(member: MemberProcess, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const status = await member.post("/v3/maintenance/status", {});
+      if (status.status === 200 && status.body.leader) return status.body.leader;
+    } catch {
+      // not answering yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${member.clientUrl} found no leader`);
+}
+
+Deno.test("three members from ETCD_* variables: a write on each is read from all", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "etcd-ts-cluster-" });
+  const plans = planCluster(dir, 3);
+  const members = await Promise.all(plans.map(start));
+  try {
+    const leaders = await Promise.all(members.map((m) => leaderOf(m)));
+    assert.equal(new Set(leaders).size, 1, `members disagree on the leader: ${leaders}`);
+    const list = await members[0]!.post("/v3/cluster/member/list", {});
+    assert.deepEqual(list.body.members.map((m: { name: string }) => m.name).sort(), [
+      "m1",
+      "m2",
+      "m3",
+    ]);
+    for (const [i, member] of members.entries()) {
+      const put = await member.post("/v3/kv/put", { key: b64(`from-${i}`), value: b64(`v${i}`) });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+    }
+    for (const member of members) {
+      for (let i = 0; i < members.length; i++) {
+        const r = await member.post("/v3/kv/range", { key: b64(`from-${i}`) });
+        assert.equal(r.status, 200);
+        assert.equal(unb64(r.body.kvs[0].value), `v${i}`);
+        assert.equal(r.body.header.member_id !== undefined, true);
+      }
+    }
+  } finally {
+    await Promise.all(members.map((m) => m.stop("SIGKILL")));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kill -9 of the leader under writes loses no acknowledged write", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "etcd-ts-cluster-" });
+  const plans = planCluster(dir, 3);
+  const members = await Promise.all(plans.map(start));
+  try {
+    const leaderId = await leaderOf(members[0]!);
+    const statuses = await Promise.all(members.map((m) => m.post("/v3/maintenance/status", {})));
+    const leaderIndex = statuses.findIndex((s) => s.body.header.member_id === leaderId);
+    assert.ok(leaderIndex >= 0);
+    const acked = new Map<string, string>();
+    let stop = false;
+    const writers = members.map(async (member, w) => {
+      for (let i = 0; !stop; i++) {
+        const key = `k${w}-${i}`;
+        try {
+          const r = await member.post("/v3/kv/put", { key: b64(key), value: b64(`v${i}`) });
+          if (r.status === 200) acked.set(key, `v${i}`);
+        } catch {
+          if (w === leaderIndex) return; // its process is gone
+        }
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await members[leaderIndex]!.stop("SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // a new leader within ~2 election timeouts
+    stop = true;
+    await Promise.all(writers);
+    const survivors = members.filter((_, i) => i !== leaderIndex);
+    const newLeader = await leaderOf(survivors[0]!);
+    assert.notEqual(newLeader, leaderId);
+    const restarted = await start(plans[leaderIndex]!);
+    members[leaderIndex] = restarted;
+    for (const member of [...survivors, restarted]) {
+      for (const [key, value] of acked) {
+        const r = await member.post("/v3/kv/range", { key: b64(key) });
+        assert.equal(r.status, 200, `${member.clientUrl} ${key}`);
+        assert.equal(unb64(r.body.kvs?.[0]?.value ?? ""), value, `${member.clientUrl} lost ${key}`);
+      }
+    }
+  } finally {
+    await Promise.all(members.map((m) => m.stop("SIGKILL")));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
