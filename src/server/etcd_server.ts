@@ -97,7 +97,10 @@ export class EtcdServer implements EtcdService {
       onReadStates: (states: readonly ReadState[]) => this.#barrier.onReadStates(states),
       onSoftState: (state: SoftState) => this.#onSoftState(state),
       onAppliedUpTo: (index) => this.#barrier.onApplied(index),
-      onSnapshotApplied: (index) => this.#barrier.onApplied(index),
+      onSnapshotApplied: (index) => {
+        this.#options.log.info("applied snapshot from the leader", { "snapshot-index": index });
+        this.#barrier.onApplied(index);
+      },
       onConfChange: (change: ConfChange, id: string, result: ApplyResult) => {
         this.#wait.trigger(id, result);
         this.#membershipChanged(change);
