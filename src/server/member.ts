@@ -20,7 +20,7 @@ import { EtcdServer } from "./etcd_server.ts";
 import { clusterIdOf, memberIdOf } from "./ids.ts";
 import { type Logger, storageLogOf } from "./logger.ts";
 import { RaftNode } from "./raft_node.ts";
-import { TcpTransport } from "./transport/mod.ts";
+import { TcpTransport, type TcpTransportOptions, type Transport } from "./transport/mod.ts";
 import type { EtcdService } from "./service.ts";
 import { StateMachine } from "./state_machine.ts";
 import { raftPendingProposalsMax } from "../util/limits.ts";
@@ -77,10 +77,29 @@ export function initialMembersOf(settings: MemberSettings): Member[] {
   }));
 }
 
+/** What a member's peer transport is built from. */
+export type PeerTransportFactory = (options: TcpTransportOptions) => PeerTransport;
+
+/** A transport and the URLs it listens on. */
+export type PeerTransport = Transport & { readonly listenUrls: readonly string[] };
+
+function tcpTransport(options: TcpTransportOptions): PeerTransport {
+  return new TcpTransport(options);
+}
+
+/** What a member runs on: its disk, its log, its client API and (tests) its peer network. */
+export interface MemberDeps {
+  readonly fs: FileSystem;
+  readonly log: Logger;
+  readonly startApi: StartApi;
+  /** The peer transport (default: TCP on --listen-peer-urls). */
+  readonly transport?: PeerTransportFactory;
+}
+
 /** Starts a member; throws the storage's typed errors when its data cannot be trusted. */
 export async function startMember(
   settings: MemberSettings,
-  deps: { readonly fs: FileSystem; readonly log: Logger; readonly startApi: StartApi },
+  deps: MemberDeps,
 ): Promise<RunningMember> {
   const { fs, log } = deps;
   const members = initialMembersOf(settings);
@@ -119,7 +138,7 @@ export async function startMember(
     log,
   });
   let node: RaftNode | null = null;
-  const transport = new TcpTransport({
+  const transport = (deps.transport ?? tcpTransport)({
     memberId: boot.memberId,
     clusterId: boot.clusterId,
     listenUrls: settings.listenPeerUrls,
@@ -208,7 +227,7 @@ function logBoot(
 function followMembership(
   server: EtcdServer,
   node: RaftNode,
-  transport: TcpTransport,
+  transport: Transport,
   self: bigint,
   log: Logger,
   onRemoved: () => void,
