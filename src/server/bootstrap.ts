@@ -30,8 +30,13 @@ export interface BootstrapOptions {
   /** The ids of a new member (derived from the initial cluster); a restart reads them from the WAL. */
   readonly memberId: bigint;
   readonly clusterId: bigint;
-  /** The members of a new cluster (this one included). */
+  /** The members of a new cluster (this one included), or of the cluster being joined. */
   readonly initialMembers: readonly Member[];
+  /**
+   * True when joining a running cluster (`--initial-cluster-state existing`):
+   * no bootstrap snapshot; the leader sends the state.
+   */
+  readonly join?: boolean;
   readonly storage: DiskStorageOptions;
   readonly machine: StateMachineOptions;
 }
@@ -73,6 +78,10 @@ export function bootstrapMember(options: BootstrapOptions): Bootstrapped {
   }
   const metadata = { memberId: options.memberId, clusterId: options.clusterId };
   const storage = DiskStorage.create(fs, memberDir, metadata, options.storage);
+  if (options.join === true) {
+    const machine = StateMachine.joining(options.initialMembers, options.machine);
+    return { storage, machine, ...metadata, restarted: false, repaired: null };
+  }
   const machine = StateMachine.create(options.initialMembers, options.machine);
   const voters = options.initialMembers.filter((m) => !m.isLearner).map((m) => m.id);
   const learners = options.initialMembers.filter((m) => m.isLearner).map((m) => m.id);

@@ -100,22 +100,22 @@ export class EtcdServer implements EtcdService {
       onSnapshotApplied: (index) => {
         this.#options.log.info("applied snapshot from the leader", { "snapshot-index": index });
         this.#barrier.onApplied(index);
+        this.onMembershipChange();
       },
-      onConfChange: (change: ConfChange, id: string, result: ApplyResult) => {
+      onConfChange: (_change: ConfChange, id: string, result: ApplyResult) => {
         this.#wait.trigger(id, result);
-        this.#membershipChanged(change);
+        this.onMembershipChange();
       },
       onFatal: (error) => this.#onFatal(error),
       restoreMachine: restore,
     };
   }
 
-  /** Called after every applied membership change (the transport follows the members). */
-  onMembershipChange: (change: ConfChange) => void = () => {};
-
-  #membershipChanged(change: ConfChange): void {
-    this.onMembershipChange(change);
-  }
+  /**
+   * Called after every applied membership change and installed snapshot
+   * (the transport follows the members).
+   */
+  onMembershipChange: () => void = () => {};
 
   /** Attaches the Ready loop (once, before serving). */
   attach(node: RaftNode): void {

@@ -45,6 +45,15 @@ export interface MemberSettings {
   readonly quotaBackendBytes: number;
   readonly txnOpsMax: number;
   readonly autoCompaction: AutoCompaction;
+  /**
+   * Joining a running cluster (`--initial-cluster-state existing`, no data
+   * yet): its id, the cluster's id and members as the peers told them.
+   */
+  readonly join?: {
+    readonly memberId: bigint;
+    readonly clusterId: bigint;
+    readonly members: readonly Member[];
+  };
 }
 
 /** What runs the client API (injected: the server module does not import the gateway). */
@@ -102,9 +111,10 @@ export async function startMember(
   deps: MemberDeps,
 ): Promise<RunningMember> {
   const { fs, log } = deps;
-  const members = initialMembersOf(settings);
+  const join = settings.join;
+  const members = join?.members ?? initialMembersOf(settings);
   const self = members.find((m) => m.name === settings.name);
-  const memberId = self?.id ??
+  const memberId = join?.memberId ?? self?.id ??
     memberIdOf([...settings.initialAdvertisePeerUrls], settings.initialClusterToken);
   const quotaBytes = settings.quotaBackendBytes > 0
     ? settings.quotaBackendBytes
@@ -116,8 +126,9 @@ export async function startMember(
     fs,
     dataDir: settings.dataDir,
     memberId,
-    clusterId: clusterIdOf(members.map((m) => m.id)),
+    clusterId: join?.clusterId ?? clusterIdOf(members.map((m) => m.id)),
     initialMembers: members,
+    join: join !== undefined,
     storage: {
       wal: { maxWals: settings.maxWals, supplier, log: storageLog },
       maxSnapshots: settings.maxSnapshots,

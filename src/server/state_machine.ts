@@ -88,6 +88,17 @@ export class StateMachine {
     return machine;
   }
 
+  /**
+   * The state of a member joining a running cluster with an empty disk:
+   * nothing applied yet (the leader's snapshot brings the state); `members`
+   * (learned from the peers) only tell the transport whom to talk to.
+   */
+  static joining(members: readonly Member[], options: StateMachineOptions): StateMachine {
+    const machine = new StateMachine(new KvStore(), 0, options);
+    for (const member of members) machine.#members.set(member.id, { ...member });
+    return machine;
+  }
+
   /** Restores from the data of the Raft snapshot at `index`; throws StateSnapshotDecodeError. */
   static restore(data: Uint8Array, index: number, options: StateMachineOptions): StateMachine {
     let decoded: unknown;

@@ -6,58 +6,7 @@
 
 import assert from "node:assert/strict";
 import { b64, MemberProcess, unb64 } from "./_member_process.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-interface Planned {
-  readonly name: string;
-  readonly env: Record<string, string>;
-}
-
-function planCluster(dir: string, size: number): Planned[] {
-  const ports = Array.from({ length: size }, () => ({ client: freePort(), peer: freePort() }));
-  const initialCluster = ports.map((p, i) => `m${i + 1}=http://127.0.0.1:${p.peer}`).join(",");
-  return ports.map((p, i) => ({
-    name: `m${i + 1}`,
-    env: {
-      ETCD_NAME: `m${i + 1}`,
-      ETCD_DATA_DIR: `${dir}/m${i + 1}.etcd`,
-      ETCD_LISTEN_CLIENT_URLS: `http://127.0.0.1:${p.client}`,
-      ETCD_ADVERTISE_CLIENT_URLS: `http://127.0.0.1:${p.client}`,
-      ETCD_LISTEN_PEER_URLS: `http://127.0.0.1:${p.peer}`,
-      ETCD_INITIAL_ADVERTISE_PEER_URLS: `http://127.0.0.1:${p.peer}`,
-      ETCD_INITIAL_CLUSTER: initialCluster,
-      ETCD_INITIAL_CLUSTER_STATE: "new",
-      ETCD_INITIAL_CLUSTER_TOKEN: "e2e-cluster",
-      ETCD_HEARTBEAT_INTERVAL: "50",
-      ETCD_ELECTION_TIMEOUT: "500",
-    },
-  }));
-}
-
-async function start(plan: Planned): Promise<MemberProcess> {
-  return await MemberProcess.start(plan.env.ETCD_DATA_DIR!, [], plan.env);
-}
-
-/** Waits until `member` knows a leader; returns the leader's id (decimal string). */
-async function leaderOf(member: MemberProcess, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const status = await member.post("/v3/maintenance/status", {});
-      if (status.status === 200 && status.body.leader) return status.body.leader;
-    } catch {
-      // not answering yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${member.clientUrl} found no leader`);
-}
+import { leaderOf, planCluster, type Planned, start } from "./_cluster.ts";
 
 Deno.test("three members from ETCD_* variables: a write on each is read from all", async () => {
   const dir = await Deno.makeTempDir({ prefix: "etcd-ts-cluster-" });

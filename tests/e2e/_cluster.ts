@@ -1,0 +1,62 @@
+/**
+ * Real multi-member clusters for end-to-end tests: free ports, the seed's
+ * ETCD_* variables, start, and waiting for a leader.
+ */
+
+import { MemberProcess } from "./_member_process.ts";
+
+/** A port free right now on 127.0.0.1. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** One member of a planned cluster: its name and ETCD_* variables. */
+export interface Planned {
+  readonly name: string;
+  readonly env: Record<string, string>;
+}
+
+/** Free loopback ports and the seed's ETCD_* variables for `size` members. */
+export function planCluster(dir: string, size: number): Planned[] {
+  const ports = Array.from({ length: size }, () => ({ client: freePort(), peer: freePort() }));
+  const initialCluster = ports.map((p, i) => `m${i + 1}=http://127.0.0.1:${p.peer}`).join(",");
+  return ports.map((p, i) => ({
+    name: `m${i + 1}`,
+    env: {
+      ETCD_NAME: `m${i + 1}`,
+      ETCD_DATA_DIR: `${dir}/m${i + 1}.etcd`,
+      ETCD_LISTEN_CLIENT_URLS: `http://127.0.0.1:${p.client}`,
+      ETCD_ADVERTISE_CLIENT_URLS: `http://127.0.0.1:${p.client}`,
+      ETCD_LISTEN_PEER_URLS: `http://127.0.0.1:${p.peer}`,
+      ETCD_INITIAL_ADVERTISE_PEER_URLS: `http://127.0.0.1:${p.peer}`,
+      ETCD_INITIAL_CLUSTER: initialCluster,
+      ETCD_INITIAL_CLUSTER_STATE: "new",
+      ETCD_INITIAL_CLUSTER_TOKEN: "e2e-cluster",
+      ETCD_HEARTBEAT_INTERVAL: "50",
+      ETCD_ELECTION_TIMEOUT: "500",
+    },
+  }));
+}
+
+/** Starts a planned member. */
+export async function start(plan: Planned): Promise<MemberProcess> {
+  return await MemberProcess.start(plan.env.ETCD_DATA_DIR!, [], plan.env);
+}
+
+/** Waits until `member` knows a leader; returns the leader's id (decimal string). */
+export async function leaderOf(member: MemberProcess, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const status = await member.post("/v3/maintenance/status", {});
+      if (status.status === 200 && status.body.leader) return status.body.leader;
+    } catch {
+      // not answering yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${member.clientUrl} found no leader`);
+}
