@@ -154,6 +154,8 @@ export async function startMember(
     clusterId: boot.clusterId,
     listenUrls: settings.listenPeerUrls,
     logger: log.named("server/transport"),
+    // What a joining member asks its peers for (etcd's GET /members on the peer port).
+    clusterInfo: () => ({ clusterId: boot.clusterId, members: node?.machine.members() ?? [] }),
     handler: {
       onMessage: (message) => node?.step(message),
       onUnreachable: (peer) => node?.reportUnreachable(peer),

@@ -10,7 +10,13 @@
 import { VERSION } from "../util/version.ts";
 import { DenoFileSystem } from "../storage/deno_fs.ts";
 import { WalCorruptError } from "../storage/wal/mod.ts";
-import { parseServeConfig, type ServeConfig, validateForBootstrap } from "./config.ts";
+import {
+  parseServeConfig,
+  type ServeConfig,
+  validateForBootstrap,
+  validateForJoin,
+} from "./config.ts";
+import { ClusterInfoError, fetchClusterInfo } from "./transport/mod.ts";
 import { ConfigError } from "./flags.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { DataDirError, memberDirOf } from "./bootstrap.ts";
@@ -118,18 +124,48 @@ async function startConfigured(
   deps: ServeDeps,
   log: Logger,
 ): Promise<RunningMember> {
-  if (config.initialClusterState === "existing" && !hasWal(config)) {
-    throw new ConfigError(
-      "fatal",
-      "joining an existing cluster (--initial-cluster-state=existing) is not supported yet",
-    );
+  let settings = settingsOf(config);
+  if (!hasWal(config)) {
+    if (config.initialClusterState === "existing") {
+      settings = { ...settings, join: await joinInfo(config, log) };
+    } else {
+      validateForBootstrap(config);
+    }
   }
-  if (!hasWal(config)) validateForBootstrap(config);
-  return await startMember(settingsOf(config), {
+  return await startMember(settings, {
     fs: new DenoFileSystem(),
     log,
     startApi: (service) => Promise.resolve(listenAll(config, service, deps, log)),
   });
+}
+
+/**
+ * What a member joining a running cluster learns from its peers (etcd's
+ * GetClusterFromRemotePeers): the cluster id and members, and so its own
+ * id, found by its advertised peer URLs (`member add` put them there).
+ */
+async function joinInfo(
+  config: ServeConfig,
+  log: Logger,
+): Promise<NonNullable<MemberSettings["join"]>> {
+  validateForJoin(config);
+  const own = [...config.initialAdvertisePeerUrls].sort().join(",");
+  const peerUrls = [...config.initialCluster]
+    .filter(([name]) => name !== config.name)
+    .flatMap(([, urls]) => urls);
+  const info = await fetchClusterInfo(peerUrls, { timeoutMs: 5000, logger: log });
+  const self = info.members.find((m) => [...m.peerUrls].sort().join(",") === own);
+  if (self === undefined) {
+    throw new ConfigError(
+      "fatal",
+      `no member of the cluster has the peer URLs ${own}; add it first (ctl member add ${config.name} --peer-urls=${own})`,
+    );
+  }
+  log.info("joining an existing cluster", {
+    "local-member-id": self.id.toString(16),
+    "cluster-id": info.clusterId.toString(16),
+  });
+  return { memberId: self.id, clusterId: info.clusterId, members: info.members };
 }
 
 function hasWal(config: ServeConfig): boolean {
@@ -192,6 +228,7 @@ export function settingsOf(config: ServeConfig): MemberSettings {
 /** A one-line message for the start-up failures a user can fix, or null for bugs. */
 function startErrorMessage(error: unknown): string | null {
   if (error instanceof ConfigError || error instanceof DataDirError) return error.message;
+  if (error instanceof ClusterInfoError) return error.message;
   if (error instanceof WalCorruptError) return `cannot open the WAL: ${error.message}`;
   if (error instanceof Deno.errors.AddrInUse) {
     return `cannot listen for client traffic: ${error.message}`;

@@ -7,6 +7,11 @@
  * nothing. Snapshot streams are put back together here and acknowledged
  * once handed to the member.
  *
+ * Instead of a handshake, the first frame may be a cluster information
+ * request (from a member joining with an empty data dir, which knows no ids
+ * yet): it is answered with the cluster id and members, if the transport was
+ * given a source for them, and the connection is closed either way.
+ *
  * @module
  */
 
@@ -15,11 +20,18 @@ import type { LogFields, Logger } from "../logger.ts";
 import type { PeerConn } from "./address.ts";
 import { PeerProtocolError } from "./codec.ts";
 import { framePayload, readFrames, writeAll } from "./frame.ts";
-import { peerHandshakeFrameBytesMax, type TransportLimits } from "./limits.ts";
+import {
+  peerClusterInfoBytesMax,
+  peerHandshakeFrameBytesMax,
+  type TransportLimits,
+} from "./limits.ts";
 import { SnapshotAssembler } from "./snapshot_stream.ts";
 import {
+  type ClusterInfoRequest,
+  type ClusterInfoSource,
   decodeFrame,
   encodeAccept,
+  encodeClusterInfo,
   encodeSnapshotAck,
   type Hello,
   PEER_PROTOCOL_VERSION,
@@ -32,6 +44,8 @@ export interface InboundContext {
   readonly clusterId: bigint;
   readonly limits: TransportLimits;
   readonly logger: Logger;
+  /** Answers cluster information requests; null: such requests are closed unanswered. */
+  readonly clusterInfo: ClusterInfoSource | null;
   /** Whether `id` is a peer now. */
   isPeer(id: NodeId): boolean;
   /** `session` is now `peer`'s inbound stream (an older one may be closed). */
@@ -64,6 +78,8 @@ export class InboundSession {
   readonly #remote: string;
   readonly #assembler: SnapshotAssembler;
   #peer: NodeId | null = null;
+  /** The first frame was a cluster information request: the session is ending. */
+  #answered = false;
   #closed = false;
   #writes: Promise<void> = Promise.resolve();
 
@@ -84,7 +100,7 @@ export class InboundSession {
   async run(): Promise<void> {
     const { limits, logger } = this.#ctx;
     const timer = setTimeout(() => {
-      if (this.#peer !== null) return;
+      if (this.#peer !== null || this.#answered) return;
       logger.warn("closed a peer connection that sent no handshake", {
         "remote-addr": this.#remote,
       });
@@ -137,7 +153,14 @@ export class InboundSession {
 
   #onFrame(payload: Uint8Array): void {
     if (this.#closed) throw new PeerProtocolError("connection closed");
+    if (this.#answered) {
+      throw new PeerProtocolError("frame after a cluster information request");
+    }
     const frame = decodeFrame(payload);
+    if (frame.kind === "clusterInfoRequest" && this.#peer === null) {
+      this.#answerClusterInfo(frame);
+      return;
+    }
     if (this.#peer === null) {
       this.#handshake(frame);
       return;
@@ -170,6 +193,46 @@ export class InboundSession {
     this.#peer = frame.from;
     this.#ctx.attach(frame.from, this);
     this.#write(framePayload(encodeAccept(this.#ctx.clusterId, this.#ctx.localId)));
+  }
+
+  /** Sends the cluster information (if there is a source and it fits), then closes. */
+  #answerClusterInfo(request: ClusterInfoRequest): void {
+    this.#answered = true;
+    const { clusterInfo, localId, logger } = this.#ctx;
+    const fields = { "local-member-id": localId, "remote-addr": this.#remote };
+    if (request.version !== PEER_PROTOCOL_VERSION) {
+      throw new RefusedError("request version incompatibility", {
+        ...fields,
+        "local-protocol-version": PEER_PROTOCOL_VERSION,
+        "remote-protocol-version": request.version,
+      });
+    }
+    if (clusterInfo === null) {
+      logger.debug("closed a cluster information request; this member does not serve it", fields);
+      this.close();
+      return;
+    }
+    let payload: Uint8Array;
+    try {
+      const info = clusterInfo();
+      payload = encodeClusterInfo(info.clusterId, info.members);
+    } catch (error) {
+      logger.error("failed to get the cluster information for a peer", { ...fields, error });
+      this.close();
+      return;
+    }
+    if (payload.length > peerClusterInfoBytesMax) {
+      logger.error("cluster information is too large to send", {
+        ...fields,
+        "size": payload.length,
+        "limit": peerClusterInfoBytesMax,
+      });
+      this.close();
+      return;
+    }
+    this.#write(framePayload(payload));
+    this.#writes = this.#writes.then(() => this.close());
+    logger.debug("served the cluster information to a peer", fields);
   }
 
   /** Throws RefusedError (etcd's wording, both ids) unless `hello` may connect. */

@@ -44,6 +44,19 @@ export const peerHandshakeFrameBytesMax = 256;
 /** Largest frame a listener sends back to a dialer (accept, snapshot acknowledgement). */
 export const peerReplyFrameBytesMax = 1024;
 
+/**
+ * Largest cluster information frame sent or accepted (1 MiB: thousands of
+ * members). The request is a first frame, so it is held to
+ * {@linkcode peerHandshakeFrameBytesMax}.
+ */
+export const peerClusterInfoBytesMax = 1024 * 1024;
+
+/**
+ * How long asking one peer URL for the cluster information may take (dial,
+ * request, reply): etcd's `GetClusterFromRemotePeers` gives each URL 10 s.
+ */
+export const peerClusterInfoTimeoutMs = 10_000;
+
 /** Every limit of a transport. */
 export interface TransportLimits {
   /** {@linkcode peerQueueMessagesMax} */

@@ -9,12 +9,20 @@
  *   network with per-link faults, for tests and simulations.
  * - {@linkcode transportConformance}: the suite both implementations pass, and
  *   {@linkcode RecordingHandler} for tests of code built on a transport.
+ * - {@linkcode fetchClusterInfo}: the cluster id and members from a running
+ *   cluster's peer URLs (etcd's `GetClusterFromRemotePeers`), answered by
+ *   a TcpTransport given a `clusterInfo` source.
  *
  * @module
  */
 
 export type { PeerTransportHandler, SnapshotDeliveryStatus, Transport } from "./transport.ts";
 export { TcpTransport, type TcpTransportOptions } from "./tcp_transport.ts";
+export {
+  ClusterInfoError,
+  fetchClusterInfo,
+  type FetchClusterInfoOptions,
+} from "./cluster_info.ts";
 export {
   type LinkFault,
   MemoryNetwork,
@@ -34,6 +42,8 @@ export {
 } from "./address.ts";
 export {
   DEFAULT_TRANSPORT_LIMITS,
+  peerClusterInfoBytesMax,
+  peerClusterInfoTimeoutMs,
   peerDialTimeoutMs,
   peerFrameBytesMax,
   peerHandshakeFrameBytesMax,
@@ -50,7 +60,7 @@ export {
   transportLimits,
 } from "./limits.ts";
 export { decodeMessage, encodeMessage, PeerProtocolError } from "./codec.ts";
-export { PEER_PROTOCOL_VERSION } from "./wire.ts";
+export { type ClusterInfo, type ClusterInfoSource, PEER_PROTOCOL_VERSION } from "./wire.ts";
 export { RecordingHandler, waitFor } from "./transport_fixtures.ts";
 export {
   type StartedTransport,

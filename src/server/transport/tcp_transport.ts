@@ -27,6 +27,7 @@ import { type InboundContext, InboundSession } from "./inbound.ts";
 import { type TransportLimits, transportLimits } from "./limits.ts";
 import { type LinkContext, type LinkReporter, PeerLink } from "./peer_link.ts";
 import type { PeerTransportHandler, SnapshotDeliveryStatus, Transport } from "./transport.ts";
+import type { ClusterInfoSource } from "./wire.ts";
 
 /** How a {@linkcode TcpTransport} is set up. */
 export interface TcpTransportOptions {
@@ -48,6 +49,12 @@ export interface TcpTransportOptions {
   readonly listen?: PeerListen;
   /** Jitter source, a float in [0, 1) (default: Math.random). */
   readonly random?: () => number;
+  /**
+   * The cluster id and members, told to a member that asks before it joins
+   * (`fetchClusterInfo` in `cluster_info.ts`); called on each request. Without it
+   * such requests are closed unanswered.
+   */
+  readonly clusterInfo?: ClusterInfoSource;
 }
 
 function openListeners(urls: readonly string[], listen: PeerListen): PeerListener[] {
@@ -95,7 +102,7 @@ export class TcpTransport implements Transport {
     this.#logger = options.logger ?? createLogger().named("server/transport");
     this.#limits = transportLimits(options.limits);
     this.#linkContext = this.#makeLinkContext(options);
-    this.#inboundContext = this.#makeInboundContext();
+    this.#inboundContext = this.#makeInboundContext(options.clusterInfo ?? null);
     this.#listeners = openListeners(options.listenUrls, options.listen ?? listenTcp);
     this.#listenUrls = options.listenUrls.map((url, i) => boundUrl(url, this.#listeners[i]!));
     for (const listener of this.#listeners) this.#track(this.#acceptLoop(listener));
@@ -251,12 +258,13 @@ export class TcpTransport implements Transport {
     };
   }
 
-  #makeInboundContext(): InboundContext {
+  #makeInboundContext(clusterInfo: ClusterInfoSource | null): InboundContext {
     return {
       localId: this.memberId,
       clusterId: this.clusterId,
       limits: this.#limits,
       logger: this.#logger,
+      clusterInfo,
       isPeer: (id) => this.#links.has(id),
       attach: (peer, session) => {
         const older = this.#streams.get(peer);

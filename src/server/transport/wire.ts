@@ -10,6 +10,13 @@
  * | 3 | `[3, snapshotId, totalBytes, …message without snapshot data]` | dialer → listener |
  * | 4 | `[4, snapshotId, bytes]` the next piece of that snapshot's data | dialer → listener |
  * | 5 | `[5, snapshotId]` snapshot received and handed to the member | listener → dialer |
+ * | 6 | `[6, version]` cluster information request | dialer → listener, first frame instead of a handshake |
+ * | 7 | `[7, version, clusterId, members]` cluster information | listener → dialer, then the listener closes |
+ *
+ * Each member of a cluster information frame is `[id, name, peerUrls,
+ * clientUrls, isLearner]` (a uint64 bigint, a string, two lists of strings,
+ * a boolean): etcd's `GET /members` on a peer URL, which a member joining
+ * with `--initial-cluster-state existing` asks before it knows any id.
  *
  * A refused handshake or any malformed frame closes the connection.
  *
@@ -17,6 +24,7 @@
  */
 
 import type { Message, NodeId } from "../../raft/types.ts";
+import type { Member } from "../../proto/rpc.ts";
 import {
   decodeCount,
   decodeId,
@@ -35,6 +43,10 @@ const KIND_MESSAGE = 2;
 const KIND_SNAPSHOT_BEGIN = 3;
 const KIND_SNAPSHOT_CHUNK = 4;
 const KIND_SNAPSHOT_ACK = 5;
+const KIND_CLUSTER_INFO_REQUEST = 6;
+const KIND_CLUSTER_INFO = 7;
+
+const UINT64_MAX = (1n << 64n) - 1n;
 
 /** The dialer's handshake. */
 export interface Hello {
@@ -53,10 +65,40 @@ export interface Accept {
   readonly memberId: NodeId;
 }
 
+/** A dialer asking for the cluster's id and members (it knows neither yet). */
+export interface ClusterInfoRequest {
+  readonly kind: "clusterInfoRequest";
+  readonly version: number;
+}
+
+/** The listener's answer to a {@linkcode ClusterInfoRequest}. */
+export interface ClusterInfoReply {
+  readonly kind: "clusterInfo";
+  readonly version: number;
+  readonly clusterId: bigint;
+  readonly members: Member[];
+}
+
+/** What a listener tells a member that asks for the cluster information. */
+export interface ClusterInfo {
+  /** The cluster's id. */
+  clusterId: bigint;
+  /** Every member, learners included. */
+  members: Member[];
+}
+
+/** Where a listener takes the cluster information from, on each request. */
+export type ClusterInfoSource = () => {
+  readonly clusterId: bigint;
+  readonly members: readonly Member[];
+};
+
 /** One decoded frame. */
 export type WireFrame =
   | Hello
   | Accept
+  | ClusterInfoRequest
+  | ClusterInfoReply
   | { readonly kind: "message"; readonly message: Message }
   | {
     readonly kind: "snapshotBegin";
@@ -100,12 +142,86 @@ export function encodeSnapshotAck(snapshotId: number): Uint8Array {
   return packPayload([KIND_SNAPSHOT_ACK, snapshotId]);
 }
 
+/** The payload of a cluster information request (a view: copy before the next encode). */
+export function encodeClusterInfoRequest(): Uint8Array {
+  return packPayload([KIND_CLUSTER_INFO_REQUEST, PEER_PROTOCOL_VERSION]);
+}
+
+/**
+ * The payload of a cluster information frame (a view: copy before the next
+ * encode). Throws TypeError when a member id is not a uint64 bigint.
+ */
+export function encodeClusterInfo(clusterId: bigint, members: readonly Member[]): Uint8Array {
+  const encoded = members.map((m) => {
+    if (typeof m.id !== "bigint" || m.id < 0n || m.id > UINT64_MAX) {
+      throw new TypeError(`member id ${String(m.id)} is not a uint64 bigint`);
+    }
+    return [m.id, m.name, [...m.peerUrls], [...m.clientUrls], m.isLearner];
+  });
+  return packPayload([KIND_CLUSTER_INFO, PEER_PROTOCOL_VERSION, clusterId, encoded]);
+}
+
 function fail(what: string): never {
   throw new PeerProtocolError(`malformed frame: ${what}`);
 }
 
 function exactly(fields: readonly unknown[], count: number, what: string): void {
   if (fields.length !== count) fail(`${what} has ${fields.length} items, not ${count}`);
+}
+
+/** A uint64 bigint, strictly (no null, no number); `nonZero` refuses 0n. */
+function strictId(value: unknown, field: string, nonZero: boolean): bigint {
+  if (typeof value !== "bigint" || value < 0n || value > UINT64_MAX) {
+    return fail(`${field} is not a uint64 id`);
+  }
+  if (nonZero && value === 0n) return fail(`${field} is 0`);
+  return value;
+}
+
+function strictVersion(value: unknown): number {
+  if (value === null || value === undefined) return fail("version is missing");
+  return decodeCount(value, "version");
+}
+
+function strictString(value: unknown, field: string): string {
+  if (typeof value !== "string") return fail(`${field} is not a string`);
+  return value;
+}
+
+function strictStrings(value: unknown, field: string): string[] {
+  if (!Array.isArray(value)) return fail(`${field} is not a list`);
+  return value.map((item) => strictString(item, `${field} item`));
+}
+
+function decodeMember(value: unknown, index: number): Member {
+  const what = `member ${index}`;
+  if (!Array.isArray(value)) return fail(`${what} is not a list`);
+  exactly(value, 5, what);
+  if (typeof value[4] !== "boolean") fail(`${what} learner flag is not a boolean`);
+  return {
+    id: strictId(value[0], `${what} id`, true),
+    name: strictString(value[1], `${what} name`),
+    peerUrls: strictStrings(value[2], `${what} peer URLs`),
+    clientUrls: strictStrings(value[3], `${what} client URLs`),
+    isLearner: value[4],
+  };
+}
+
+function decodeClusterInfo(fields: readonly unknown[]): ClusterInfoReply {
+  exactly(fields, 4, "cluster information");
+  if (!Array.isArray(fields[3])) fail("cluster information members is not a list");
+  const members = fields[3].map(decodeMember);
+  const seen = new Set<bigint>();
+  for (const m of members) {
+    if (seen.has(m.id)) fail(`cluster information lists member ${m.id.toString(16)} twice`);
+    seen.add(m.id);
+  }
+  return {
+    kind: "clusterInfo",
+    version: strictVersion(fields[1]),
+    clusterId: strictId(fields[2], "cluster id", false),
+    members,
+  };
 }
 
 function decodeFields(fields: readonly unknown[]): WireFrame {
@@ -147,6 +263,14 @@ function decodeFields(fields: readonly unknown[]): WireFrame {
     case KIND_SNAPSHOT_ACK:
       exactly(fields, 2, "snapshot ack");
       return { kind: "snapshotAck", snapshotId: decodeCount(fields[1], "snapshot id") };
+    case KIND_CLUSTER_INFO_REQUEST:
+      exactly(fields, 2, "cluster information request");
+      return {
+        kind: "clusterInfoRequest",
+        version: strictVersion(fields[1]),
+      };
+    case KIND_CLUSTER_INFO:
+      return decodeClusterInfo(fields);
     default:
       return fail(`unknown frame kind ${String(fields[0])}`);
   }

@@ -6,6 +6,8 @@ import { A, B, heartbeatMessage, snapshotMessage } from "./transport_fixtures.ts
 import {
   decodeFrame,
   encodeAccept,
+  encodeClusterInfo,
+  encodeClusterInfoRequest,
   encodeHello,
   encodeMessageFrame,
   encodeSnapshotAck,
@@ -47,6 +49,81 @@ Deno.test("wire: garbage, unknown kinds and wrong shapes are PeerProtocolErrors"
     new Uint8Array([0x92, 0x02, 0x03, 0x00]),
   ];
   for (const payload of bad) assert.throws(() => decodeFrame(payload), PeerProtocolError);
+});
+
+const BIG = 0xffff_ffff_ffff_fffen;
+const MEMBERS = [
+  {
+    id: BIG,
+    name: "m1",
+    peerUrls: ["http://a:2380", "http://b:2380"],
+    clientUrls: [],
+    isLearner: false,
+  },
+  { id: 1n, name: "", peerUrls: ["http://c:2380"], clientUrls: ["http://c:2379"], isLearner: true },
+];
+
+Deno.test("wire: cluster information request and reply round-trip, ids above 2^63 exact", () => {
+  assert.deepEqual(decodeFrame(encodeClusterInfoRequest()), {
+    kind: "clusterInfoRequest",
+    version: PEER_PROTOCOL_VERSION,
+  });
+  assert.deepEqual(decodeFrame(encodeClusterInfo(0x8000_0000_0000_0001n, MEMBERS)), {
+    kind: "clusterInfo",
+    version: PEER_PROTOCOL_VERSION,
+    clusterId: 0x8000_0000_0000_0001n,
+    members: MEMBERS,
+  });
+  assert.deepEqual(decodeFrame(encodeClusterInfo(7n, [])), {
+    kind: "clusterInfo",
+    version: PEER_PROTOCOL_VERSION,
+    clusterId: 7n,
+    members: [],
+  });
+  assert.ok(encodeClusterInfoRequest().length < 8);
+  const bad = { ...MEMBERS[0]!, id: 5 as unknown as bigint };
+  assert.throws(() => encodeClusterInfo(7n, [bad]), TypeError);
+  assert.throws(() => encodeClusterInfo(7n, [{ ...bad, id: 1n << 64n }]), TypeError);
+});
+
+Deno.test("wire: malformed cluster information frames are PeerProtocolErrors", () => {
+  const good = [BIG, "m", ["http://a:2380"], ["http://a:2379"], false];
+  const member = (i: number, value: unknown) => good.map((v, j) => (j === i ? value : v));
+  const reply = (...members: unknown[]) => packPayload([7, 1, 9n, members]);
+  const bad = [
+    packPayload([6]),
+    packPayload([6, null]),
+    packPayload([6, "1"]),
+    packPayload([6, 1, 2]),
+    packPayload([7, 1, 9n]),
+    packPayload([7, 1, 9n, [], 0]),
+    packPayload([7, null, 9n, []]),
+    packPayload([7, 1, 9, []]),
+    packPayload([7, 1, null, []]),
+    packPayload([7, 1, -1n, []]),
+    packPayload([7, 1, 9n, null]),
+    packPayload([7, 1, 9n, { 0: good }]),
+    reply(good.slice(0, 4)),
+    reply([...good, null]),
+    reply("member"),
+    reply(member(0, 5)),
+    reply(member(0, 0n)),
+    reply(member(0, -5n)),
+    reply(member(0, null)),
+    reply(member(1, null)),
+    reply(member(1, 3)),
+    reply(member(2, "http://a:2380")),
+    reply(member(2, [1])),
+    reply(member(2, null)),
+    reply(member(3, [null])),
+    reply(member(4, 1)),
+    reply(member(4, null)),
+    reply(good, member(1, "other")),
+  ];
+  for (const [i, payload] of bad.entries()) {
+    assert.throws(() => decodeFrame(payload), PeerProtocolError, `case ${i}`);
+  }
+  assert.equal(decodeFrame(reply(good, member(0, 2n))).kind, "clusterInfo");
 });
 
 function streamThrough(
