@@ -20,7 +20,12 @@ import { EtcdServer } from "./etcd_server.ts";
 import { clusterIdOf, memberIdOf } from "./ids.ts";
 import { type Logger, storageLogOf } from "./logger.ts";
 import { RaftNode } from "./raft_node.ts";
-import { TcpTransport, type TcpTransportOptions, type Transport } from "./transport/mod.ts";
+import {
+  fetchClusterInfo,
+  TcpTransport,
+  type TcpTransportOptions,
+  type Transport,
+} from "./transport/mod.ts";
 import type { EtcdService } from "./service.ts";
 import { StateMachine } from "./state_machine.ts";
 import { raftPendingProposalsMax } from "../util/limits.ts";
@@ -186,6 +191,7 @@ export async function startMember(
   let removed = () => {};
   const removedPromise = new Promise<void>((resolve) => (removed = resolve));
   followMembership(server, node, transport, boot.memberId, log, removed);
+  const removalCheck = watchForRemoval(node, boot, settings.electionTimeoutMs, log, removed);
   node.start();
   // A lone voter need not wait an election timeout to lead.
   const voters = node.status().config.voters;
@@ -206,6 +212,7 @@ export async function startMember(
     peerUrls: transport.listenUrls,
     async stop() {
       clearInterval(ticker);
+      clearInterval(removalCheck);
       if (compactor !== null) clearInterval(compactor);
       await api.shutdown();
       server.stop();
@@ -270,6 +277,43 @@ function followMembership(
   };
   sync();
   server.onMembershipChange = sync;
+}
+
+/**
+ * A member removed while it could not hear the commit of its removal never
+ * applies it: the leader stops talking to it and the peers refuse it. When
+ * it has known no leader for a few election timeouts, it asks its peers for
+ * the member list (as a joining member does); if the cluster no longer lists
+ * it, it was removed and stops (etcd learns the same from its peers' 410).
+ */
+function watchForRemoval(
+  node: RaftNode,
+  boot: { readonly memberId: bigint; readonly clusterId: bigint },
+  electionTimeoutMs: number,
+  log: Logger,
+  onRemoved: () => void,
+): ReturnType<typeof setInterval> {
+  let leaderlessChecks = 0;
+  let asking = false;
+  return setInterval(() => {
+    leaderlessChecks = node.leader === 0n ? leaderlessChecks + 1 : 0;
+    if (leaderlessChecks < 3 || asking) return;
+    const peerUrls = node.machine.members().filter((m) => m.id !== boot.memberId)
+      .flatMap((m) => m.peerUrls);
+    if (peerUrls.length === 0) return;
+    asking = true;
+    fetchClusterInfo(peerUrls, { timeoutMs: Math.max(200, electionTimeoutMs) })
+      .then((info) => {
+        const listed = info.members.some((m) => m.id === boot.memberId);
+        if (info.clusterId === boot.clusterId && !listed) {
+          log.warn("the member has been permanently removed from the cluster", {
+            "local-member-id": boot.memberId.toString(16),
+          });
+          onRemoved();
+        }
+      }, () => {/* no peer answered: partitioned, keep trying */})
+      .finally(() => (asking = false));
+  }, electionTimeoutMs);
 }
 
 /** Proposes this member's name and client URLs once (etcd's publish). */

@@ -16,14 +16,15 @@ import { MemoryNetwork } from "./transport/mod.ts";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string) => encoder.encode(text);
-const peerUrl = (i: number) => `http://10.0.0.${i}:2380`;
+// Loopback ports nobody listens on: the in-memory network routes by URL, and a real dial fails fast.
+const peerUrl = (i: number) => `http://127.0.0.1:${i}`;
 const initialCluster = new Map([1, 2, 3].map((i) => [`m${i}`, [peerUrl(i)]] as const));
 
 function settings(i: number): MemberSettings {
   return {
     name: `m${i}`,
     dataDir: `/data/m${i}.etcd`,
-    advertiseClientUrls: [`http://10.0.0.${i}:2379`],
+    advertiseClientUrls: [`http://127.0.0.1:${10 + i}`],
     listenPeerUrls: [],
     initialAdvertisePeerUrls: [peerUrl(i)],
     initialCluster,
