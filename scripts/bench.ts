@@ -12,19 +12,32 @@
  * ```
  * deno run -A scripts/bench.ts --endpoints http://127.0.0.1:2379[,…] \
  *   [--op put|range] [--clients 1,16,64] [--seconds 5] [--value-bytes 256] \
- *   [--keys 10000] [--consistency l|s] [--target NAME]
+ *   [--keys 10000] [--consistency l|s] [--target NAME] \
+ *   [--start-at EPOCH_MS] [--latencies-file PATH] [--skip-preload] [--http fetch|raw]
  * ```
  * Each client is a loop with one request in flight, on the endpoints in
  * turn; keys are drawn from `--keys` distinct keys (`bench/<n>`). A range run
- * first writes every key once. Requests that fail are counted as errors and
- * left out of the latencies.
+ * first writes every key once (unless `--skip-preload`). Requests that fail
+ * are counted as errors and left out of the latencies.
+ *
+ * `--http fetch` (the default) sends requests with `fetch`; `--http raw`
+ * writes HTTP/1.1 itself on one keep-alive connection per client and
+ * endpoint — about a third of fetch's CPU per request, which matters when
+ * the load generator shares a small machine with the servers.
+ *
+ * For several load-generator processes sharing one run (see
+ * `scripts/bench_cluster.ts --client-procs`): `--start-at` (a `Date.now()`
+ * value) makes every process start and stop at the same wall-clock moments,
+ * and `--latencies-file` writes the run's raw latencies (ms, little-endian
+ * float64) so the caller can merge percentiles.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 
-interface BenchOptions {
+/** What one load run does. */
+export interface BenchOptions {
   readonly endpoints: readonly string[];
   readonly op: "put" | "range";
   readonly clients: readonly number[];
@@ -33,6 +46,14 @@ interface BenchOptions {
   readonly keys: number;
   readonly serializable: boolean;
   readonly target: string;
+  /** Wall-clock (`Date.now()`) start of every run; the deadline is `startAt + seconds`. */
+  readonly startAt?: number;
+  /** Where to write each run's raw latencies (float64 ms, little-endian). */
+  readonly latenciesFile?: string;
+  /** Do not write the keys before a range run. */
+  readonly skipPreload?: boolean;
+  /** How requests are sent: `fetch` (default) or HTTP/1.1 written on raw connections. */
+  readonly http?: "fetch" | "raw";
 }
 
 /** One run's figures. */
@@ -50,7 +71,8 @@ export interface BenchResult {
   readonly maxMs: number;
 }
 
-function parseOptions(args: string[]): BenchOptions {
+/** Parses the command line above. */
+export function parseOptions(args: string[]): BenchOptions {
   const { values } = parseArgs({
     args,
     options: {
@@ -62,8 +84,16 @@ function parseOptions(args: string[]): BenchOptions {
       keys: { type: "string", default: "10000" },
       consistency: { type: "string", default: "l" },
       target: { type: "string", default: "etcd-ts" },
+      "start-at": { type: "string" },
+      "latencies-file": { type: "string" },
+      "skip-preload": { type: "boolean", default: false },
+      http: { type: "string", default: "fetch" },
     },
   });
+  const http = values.http;
+  if (http !== "fetch" && http !== "raw") {
+    throw new Error(`unknown --http "${http}" (fetch or raw)`);
+  }
   const op = values.op;
   if (op !== "put" && op !== "range") throw new Error(`unknown --op "${op}" (put or range)`);
   const consistency = values.consistency;
@@ -79,6 +109,12 @@ function parseOptions(args: string[]): BenchOptions {
     keys: positive(values.keys, "--keys"),
     serializable: consistency === "s",
     target: values.target,
+    ...(values["start-at"] === undefined
+      ? {}
+      : { startAt: positive(values["start-at"], "--start-at") }),
+    ...(values["latencies-file"] === undefined ? {} : { latenciesFile: values["latencies-file"] }),
+    skipPreload: values["skip-preload"],
+    http,
   };
 }
 
@@ -115,6 +151,168 @@ async function post(url: string, body: string): Promise<boolean> {
   return response.status === 200;
 }
 
+const CRLF = new Uint8Array([13, 10]);
+const CRLF_CRLF = new Uint8Array([13, 10, 13, 10]);
+const latin1 = new TextDecoder("latin1");
+const utf8 = new TextEncoder();
+
+/** One keep-alive HTTP/1.1 connection, one request at a time. */
+class RawConnection {
+  readonly #conn: Deno.TcpConn;
+  #buf = new Uint8Array(16 * 1024);
+  #start = 0;
+  #end = 0;
+
+  private constructor(conn: Deno.TcpConn) {
+    this.#conn = conn;
+  }
+
+  static async open(url: URL): Promise<RawConnection> {
+    const conn = await Deno.connect({
+      hostname: url.hostname.replace(/^\[|\]$/g, ""),
+      port: Number(url.port || 80),
+    });
+    conn.setNoDelay(true);
+    return new RawConnection(conn);
+  }
+
+  close(): void {
+    try {
+      this.#conn.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Sends `request` and reads the whole response: its status and whether the server closes. */
+  async exchange(request: Uint8Array): Promise<{ status: number; close: boolean }> {
+    for (let written = 0; written < request.length;) {
+      written += await this.#conn.write(request.subarray(written));
+    }
+    const head = latin1.decode(await this.#through(CRLF_CRLF));
+    const lines = head.split("\r\n");
+    const status = Number(lines[0]!.split(" ")[1]);
+    const headers = new Map<string, string>();
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(":");
+      if (colon > 0) {
+        headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      }
+    }
+    let close = headers.get("connection")?.toLowerCase() === "close";
+    if (headers.get("transfer-encoding")?.toLowerCase().includes("chunked")) {
+      for (;;) {
+        const size = parseInt(latin1.decode(await this.#through(CRLF)), 16);
+        if (!Number.isFinite(size)) throw new Error("bad chunk size");
+        if (size === 0) {
+          while ((await this.#through(CRLF)).length > 0) {
+            // trailers
+          }
+          break;
+        }
+        await this.#skip(size + 2);
+      }
+    } else if (headers.has("content-length")) {
+      await this.#skip(Number(headers.get("content-length")));
+    } else if (status >= 200 && status !== 204 && status !== 304) {
+      while (await this.#fill()) this.#start = this.#end; // body until the server closes
+      close = true;
+    }
+    return { status, close };
+  }
+
+  /** Reads more bytes into the buffer; false at the end of the stream. */
+  async #fill(): Promise<boolean> {
+    if (this.#start > 0 && this.#start === this.#end) this.#start = this.#end = 0;
+    if (this.#end === this.#buf.length) {
+      if (this.#start > 0) {
+        this.#buf.copyWithin(0, this.#start, this.#end);
+      } else {
+        const bigger = new Uint8Array(this.#buf.length * 2);
+        bigger.set(this.#buf);
+        this.#buf = bigger;
+      }
+      this.#end -= this.#start;
+      this.#start = 0;
+    }
+    const n = await this.#conn.read(this.#buf.subarray(this.#end));
+    if (n === null) return false;
+    this.#end += n;
+    return true;
+  }
+
+  /** The bytes up to `delimiter` (which is consumed too). */
+  async #through(delimiter: Uint8Array): Promise<Uint8Array> {
+    let from = this.#start;
+    for (;;) {
+      const at = indexOf(this.#buf, delimiter, from, this.#end);
+      if (at >= 0) {
+        const bytes = this.#buf.slice(this.#start, at);
+        this.#start = at + delimiter.length;
+        return bytes;
+      }
+      from = Math.max(this.#start, this.#end - delimiter.length + 1);
+      const offset = this.#start;
+      if (!await this.#fill()) throw new Error("connection closed");
+      from -= offset - this.#start; // the buffer may have moved
+    }
+  }
+
+  async #skip(count: number): Promise<void> {
+    let left = count;
+    for (;;) {
+      const take = Math.min(left, this.#end - this.#start);
+      this.#start += take;
+      left -= take;
+      if (left === 0) return;
+      if (!await this.#fill()) throw new Error("connection closed");
+    }
+  }
+}
+
+function indexOf(buf: Uint8Array, needle: Uint8Array, from: number, end: number): number {
+  outer: for (let i = from; i <= end - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (buf[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** A client's raw connections, one per endpoint, opened on first use and again after an error. */
+class RawClient {
+  readonly #connections = new Map<string, RawConnection>();
+
+  async post(endpoint: string, path: string, body: string): Promise<boolean> {
+    let connection = this.#connections.get(endpoint);
+    if (connection === undefined) {
+      connection = await RawConnection.open(new URL(endpoint));
+      this.#connections.set(endpoint, connection);
+    }
+    const host = endpoint.replace(/^https?:\/\//, "");
+    const request = utf8.encode(
+      `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${utf8.encode(body).length}\r\n\r\n${body}`,
+    );
+    try {
+      const { status, close } = await connection.exchange(request);
+      if (close) this.#drop(endpoint);
+      return status === 200;
+    } catch (error) {
+      this.#drop(endpoint);
+      throw error;
+    }
+  }
+
+  close(): void {
+    for (const endpoint of [...this.#connections.keys()]) this.#drop(endpoint);
+  }
+
+  #drop(endpoint: string): void {
+    this.#connections.get(endpoint)?.close();
+    this.#connections.delete(endpoint);
+  }
+}
+
 async function runClient(
   options: BenchOptions,
   client: number,
@@ -123,15 +321,22 @@ async function runClient(
   latencies: number[],
 ): Promise<number> {
   const path = options.op === "put" ? "/v3/kv/put" : "/v3/kv/range";
+  const raw = options.http === "raw" ? new RawClient() : undefined;
   let errors = 0;
   let turn = client;
-  while (performance.now() < deadline) {
-    const endpoint = options.endpoints[turn++ % options.endpoints.length]!;
-    const n = Math.floor(Math.random() * options.keys);
-    const start = performance.now();
-    const ok = await post(endpoint + path, bodyFor(options, valueB64, n)).catch(() => false);
-    if (ok) latencies.push(performance.now() - start);
-    else errors++;
+  try {
+    while (performance.now() < deadline) {
+      const endpoint = options.endpoints[turn++ % options.endpoints.length]!;
+      const body = bodyFor(options, valueB64, Math.floor(Math.random() * options.keys));
+      const start = performance.now();
+      const ok =
+        await (raw === undefined ? post(endpoint + path, body) : raw.post(endpoint, path, body))
+          .catch(() => false);
+      if (ok) latencies.push(performance.now() - start);
+      else errors++;
+    }
+  } finally {
+    raw?.close();
   }
   return errors;
 }
@@ -142,18 +347,41 @@ function percentile(sorted: readonly number[], p: number): number {
   return Math.round(sorted[Math.max(0, index)]! * 1000) / 1000;
 }
 
-/** Runs one load at `clients` concurrency and returns its figures. */
-export async function runLoad(options: BenchOptions, clients: number): Promise<BenchResult> {
+/** One run's raw samples: every successful request's latency in ms. */
+export interface LoadSamples {
+  readonly latencies: number[];
+  readonly errors: number;
+  /** From the start (or `startAt`) to the last client's end. */
+  readonly seconds: number;
+}
+
+/** Runs one load at `clients` concurrency and returns its raw samples. */
+export async function measureLoad(options: BenchOptions, clients: number): Promise<LoadSamples> {
   const valueB64 = base64(new Uint8Array(options.valueBytes).fill(0x61));
   const latencies: number[] = [];
-  const start = performance.now();
+  if (options.startAt !== undefined) {
+    const wait = options.startAt - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  const now = performance.now();
+  // With startAt, start and deadline are the shared wall-clock moments, even if we are late.
+  const start = options.startAt === undefined ? now : now - (Date.now() - options.startAt);
   const deadline = start + options.seconds * 1000;
   const workers = Array.from(
     { length: clients },
     (_, client) => runClient(options, client, deadline, valueB64, latencies),
   );
   const errors = (await Promise.all(workers)).reduce((a, b) => a + b, 0);
-  const seconds = (performance.now() - start) / 1000;
+  return { latencies, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Figures of one run from its raw samples (sorts `samples.latencies`). */
+export function summarize(
+  options: Pick<BenchOptions, "target" | "op" | "serializable">,
+  clients: number,
+  samples: LoadSamples,
+): BenchResult {
+  const { latencies, errors, seconds } = samples;
   latencies.sort((a, b) => a - b);
   return {
     target: options.target,
@@ -170,8 +398,13 @@ export async function runLoad(options: BenchOptions, clients: number): Promise<B
   };
 }
 
+/** Runs one load at `clients` concurrency and returns its figures. */
+export async function runLoad(options: BenchOptions, clients: number): Promise<BenchResult> {
+  return summarize(options, clients, await measureLoad(options, clients));
+}
+
 /** Writes every key once so ranges find values. */
-async function preload(options: BenchOptions): Promise<void> {
+export async function preload(options: BenchOptions): Promise<void> {
   const valueB64 = base64(new Uint8Array(options.valueBytes).fill(0x61));
   const endpoint = options.endpoints[0]!;
   const batch = 64;
@@ -187,9 +420,14 @@ async function preload(options: BenchOptions): Promise<void> {
 
 async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);
-  if (options.op === "range") await preload(options);
+  if (options.op === "range" && !options.skipPreload) await preload(options);
   for (const clients of options.clients) {
-    console.log(JSON.stringify(await runLoad(options, clients)));
+    const samples = await measureLoad(options, clients);
+    if (options.latenciesFile !== undefined) {
+      const raw = new Float64Array(samples.latencies);
+      await Deno.writeFile(options.latenciesFile, new Uint8Array(raw.buffer));
+    }
+    console.log(JSON.stringify(summarize(options, clients, samples)));
   }
 }
 
