@@ -12,7 +12,15 @@ import type {
   DeleteRangeRequest,
   DeleteRangeResponse,
   HashResponse,
+  MemberAddRequest,
+  MemberAddResponse,
   MemberListResponse,
+  MemberPromoteRequest,
+  MemberPromoteResponse,
+  MemberRemoveRequest,
+  MemberRemoveResponse,
+  MemberUpdateRequest,
+  MemberUpdateResponse,
   PutRequest,
   PutResponse,
   RangeRequest,
@@ -78,6 +86,27 @@ export class FakeService implements EtcdService {
   }
   memberList(options?: RequestOptions): Promise<MemberListResponse> {
     return this.#call("memberList", undefined, options);
+  }
+  memberAdd(request: MemberAddRequest, options?: RequestOptions): Promise<MemberAddResponse> {
+    return this.#call("memberAdd", request, options);
+  }
+  memberRemove(
+    request: MemberRemoveRequest,
+    options?: RequestOptions,
+  ): Promise<MemberRemoveResponse> {
+    return this.#call("memberRemove", request, options);
+  }
+  memberUpdate(
+    request: MemberUpdateRequest,
+    options?: RequestOptions,
+  ): Promise<MemberUpdateResponse> {
+    return this.#call("memberUpdate", request, options);
+  }
+  memberPromote(
+    request: MemberPromoteRequest,
+    options?: RequestOptions,
+  ): Promise<MemberPromoteResponse> {
+    return this.#call("memberPromote", request, options);
   }
   hash(options?: RequestOptions): Promise<HashResponse> {
     return this.#call("hash", undefined, options);

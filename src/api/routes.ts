@@ -6,7 +6,10 @@
  * than etcd's gRPC limit (`--max-request-bytes` + 512 KiB) is refused as
  * etcd's gRPC server refuses it. `alarm` and `defragment` answer `{}` (no
  * alarms are kept; nothing to defragment) after decoding their body.
- * `/v3/maintenance/hashkv` is not a path, as in etcd.
+ * `/v3/maintenance/hashkv` is not a path, as in etcd. The membership calls
+ * (`/v3/cluster/member/{list,add,remove,update,promote}`) hand their
+ * request to the service as decoded: checking the URLs and ids is the
+ * server's (etcd's gateway does not check them either).
  *
  * @module
  */
@@ -24,8 +27,16 @@ import {
   GrpcCode,
   HashRequestSchema,
   HashResponseSchema,
+  MemberAddRequestSchema,
+  MemberAddResponseSchema,
   MemberListRequestSchema,
   MemberListResponseSchema,
+  MemberPromoteRequestSchema,
+  MemberPromoteResponseSchema,
+  MemberRemoveRequestSchema,
+  MemberRemoveResponseSchema,
+  MemberUpdateRequestSchema,
+  MemberUpdateResponseSchema,
   protoSize,
   PutRequestSchema,
   PutResponseSchema,
@@ -120,5 +131,25 @@ export const RPC_ROUTES: ReadonlyMap<string, RpcRoute> = new Map([
   [
     "/v3/cluster/member/list",
     unary(MemberListRequestSchema, MemberListResponseSchema, (s, _r, o) => s.memberList(o)),
+  ],
+  [
+    "/v3/cluster/member/add",
+    unary(MemberAddRequestSchema, MemberAddResponseSchema, (s, r, o) => s.memberAdd(r, o)),
+  ],
+  [
+    "/v3/cluster/member/remove",
+    unary(MemberRemoveRequestSchema, MemberRemoveResponseSchema, (s, r, o) => s.memberRemove(r, o)),
+  ],
+  [
+    "/v3/cluster/member/update",
+    unary(MemberUpdateRequestSchema, MemberUpdateResponseSchema, (s, r, o) => s.memberUpdate(r, o)),
+  ],
+  [
+    "/v3/cluster/member/promote",
+    unary(
+      MemberPromoteRequestSchema,
+      MemberPromoteResponseSchema,
+      (s, r, o) => s.memberPromote(r, o),
+    ),
   ],
 ]);

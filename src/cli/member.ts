@@ -1,15 +1,37 @@
 /**
- * `member list` (the only member command ctl has so far).
+ * The `member` commands: `list`, `add` (member_add.ts), `remove`, `update`
+ * and `promote`, with etcdctl 3.4's argument checks, messages and exit
+ * codes (member_args.ts has the checks).
  *
  * @module
  */
 
-import { placeholder } from "./placeholders.ts";
+import { memberAddCommand } from "./member_add.ts";
+import { memberIdArg, peerUrlsFlag, peerUrlsSpec } from "./member_args.ts";
 import { type CtlCommand, type CtlInvocation, must } from "./session.ts";
 
 async function runMemberList(inv: CtlInvocation): Promise<void> {
   const client = await inv.session.client(inv);
   inv.session.display.memberList(await must(client.memberList()));
+}
+
+async function runMemberRemove(inv: CtlInvocation): Promise<void> {
+  const id = memberIdArg(inv.args);
+  const client = await inv.session.client(inv);
+  inv.session.display.memberRemove(id, await must(client.memberRemove(id)));
+}
+
+async function runMemberUpdate(inv: CtlInvocation): Promise<void> {
+  const id = memberIdArg(inv.args);
+  const urls = peerUrlsFlag(inv);
+  const client = await inv.session.client(inv);
+  inv.session.display.memberUpdate(id, await must(client.memberUpdate(id, urls)));
+}
+
+async function runMemberPromote(inv: CtlInvocation): Promise<void> {
+  const id = memberIdArg(inv.args);
+  const client = await inv.session.client(inv);
+  inv.session.display.memberPromote(id, await must(client.memberPromote(id)));
 }
 
 /** The `member` command group. */
@@ -19,11 +41,28 @@ export function memberCommand(): CtlCommand {
     use: "member <subcommand>",
     short: "Membership related commands",
     subcommands: [
-      placeholder("add", "Adds a member into the cluster"),
-      placeholder("remove", "Removes a member from the cluster"),
-      placeholder("update", "Updates a member in the cluster"),
+      memberAddCommand(),
+      {
+        name: "remove",
+        use: "remove <memberID>",
+        short: "Removes a member from the cluster",
+        run: runMemberRemove,
+      },
+      {
+        name: "update",
+        use: "update <memberID> [options]",
+        short: "Updates a member in the cluster",
+        flags: [peerUrlsSpec("comma separated peer URLs for the updated member.")],
+        run: runMemberUpdate,
+      },
       memberListCommand(),
-      placeholder("promote", "Promotes a non-voting member in the cluster"),
+      {
+        name: "promote",
+        use: "promote <memberID>",
+        short: "Promotes a non-voting member in the cluster",
+        long: "Promotes a non-voting learner member to a voting one in the cluster.\n",
+        run: runMemberPromote,
+      },
     ],
   };
 }

@@ -1,7 +1,8 @@
 /**
  * etcdctl's `-w fields`: one `"Name" : value` line per field, strings and
  * bytes in Go's `%q` quoting, a `Prev` prefix for previous key-values, and a
- * blank line after each member or endpoint.
+ * blank line after each member or endpoint. The membership changes are
+ * `fields not supported as output format` (promote: etcdctl's panic).
  *
  * @module
  */
@@ -17,7 +18,13 @@ import type {
 } from "../proto/rpc.ts";
 import { goQuote } from "../util/go_strconv.ts";
 import type { Output } from "./output.ts";
-import type { EndpointHealth, EndpointStatus, Printer } from "./printer.ts";
+import {
+  type EndpointHealth,
+  type EndpointStatus,
+  notSupported,
+  type Printer,
+  promotePanic,
+} from "./printer.ts";
 
 /** The fields printer. */
 export class FieldsPrinter implements Printer {
@@ -82,6 +89,23 @@ export class FieldsPrinter implements Printer {
       this.#line("IsLearner", m.isLearner);
       this.output.out("\n");
     }
+  }
+
+  /** etcdctl's fields printer has no membership changes but member list. */
+  memberAdd(): void {
+    throw notSupported("fields");
+  }
+
+  memberRemove(): void {
+    throw notSupported("fields");
+  }
+
+  memberUpdate(): void {
+    throw notSupported("fields");
+  }
+
+  memberPromote(): void {
+    throw promotePanic();
   }
 
   endpointHealth(list: readonly EndpointHealth[]): void {

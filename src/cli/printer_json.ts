@@ -12,6 +12,7 @@ import type {
   DeleteRangeResponse,
   KeyValue,
   Member,
+  MemberAddResponse,
   MemberListResponse,
   PutResponse,
   RangeResponse,
@@ -21,7 +22,7 @@ import type {
   TxnResponse,
 } from "../proto/rpc.ts";
 import type { Output } from "./output.ts";
-import type { EndpointHealth, EndpointStatus, Printer } from "./printer.ts";
+import { type EndpointHealth, type EndpointStatus, type Printer, promotePanic } from "./printer.ts";
 
 /** Go's `encoding/json` string encoding (HTML-safe, U+2028/U+2029 escaped). */
 export function goJsonString(text: string): string {
@@ -143,9 +144,21 @@ function member(m: Member): string {
   ]);
 }
 
-/** JSON of a MemberListResponse as etcdctl prints it. */
+/**
+ * JSON of a MemberListResponse as etcdctl prints it; the same shape serves
+ * MemberRemoveResponse and MemberUpdateResponse.
+ */
 export function memberListJson(r: MemberListResponse): string {
   return obj([["header", header(r.header)], ["members", list(r.members.map(member))]]);
+}
+
+/** JSON of a MemberAddResponse as etcdctl prints it. */
+export function memberAddJson(r: MemberAddResponse): string {
+  return obj([
+    ["header", header(r.header)],
+    ["member", r.member === null ? undefined : member(r.member)],
+    ["members", list(r.members.map(member))],
+  ]);
 }
 
 /** JSON of a StatusResponse as etcdctl prints it. */
@@ -190,6 +203,22 @@ export class JsonPrinter implements Printer {
 
   memberList(resp: MemberListResponse): void {
     this.#print(memberListJson(resp));
+  }
+
+  memberAdd(resp: MemberAddResponse): void {
+    this.#print(memberAddJson(resp));
+  }
+
+  memberRemove(_id: bigint, resp: MemberListResponse): void {
+    this.#print(memberListJson(resp));
+  }
+
+  memberUpdate(_id: bigint, resp: MemberListResponse): void {
+    this.#print(memberListJson(resp));
+  }
+
+  memberPromote(): void {
+    throw promotePanic();
   }
 
   endpointHealth(list: readonly EndpointHealth[]): void {

@@ -10,6 +10,7 @@ import type {
   DeleteRangeResponse,
   KeyValue,
   Member,
+  MemberAddResponse,
   MemberListResponse,
   PutResponse,
   RangeResponse,
@@ -112,13 +113,24 @@ function member(mem: Member): Message {
   return m.int(5, mem.isLearner);
 }
 
+/** MemberListResponse; MemberRemove/Update/PromoteResponse have the same fields. */
 function memberList(r: MemberListResponse): Message {
   const m = new Message().msg(1, header(r.header));
   for (const mem of r.members) m.msg(2, member(mem));
   return m;
 }
 
-/** The protobuf printer: KV results and member list; the rest is unsupported. */
+function memberAdd(r: MemberAddResponse): Message {
+  const m = new Message().msg(1, header(r.header));
+  if (r.member !== null) m.msg(2, member(r.member));
+  for (const mem of r.members) m.msg(3, member(mem));
+  return m;
+}
+
+/**
+ * The protobuf printer: KV results, member list, add, remove and update; the
+ * rest is unsupported (promote: etcdctl's panic).
+ */
 export class ProtobufPrinter extends UnsupportedPrinter {
   constructor(private readonly output: Output) {
     super("protobuf");
@@ -145,6 +157,18 @@ export class ProtobufPrinter extends UnsupportedPrinter {
   }
 
   override memberList(resp: MemberListResponse): void {
+    this.#print(memberList(resp));
+  }
+
+  override memberAdd(resp: MemberAddResponse): void {
+    this.#print(memberAdd(resp));
+  }
+
+  override memberRemove(_id: bigint, resp: MemberListResponse): void {
+    this.#print(memberList(resp));
+  }
+
+  override memberUpdate(_id: bigint, resp: MemberListResponse): void {
     this.#print(memberList(resp));
   }
 }

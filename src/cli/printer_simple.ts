@@ -2,7 +2,8 @@
  * etcdctl's default `-w simple` output: keys and values as raw bytes, one
  * per line (`\xNN` per byte with `--hex`), `OK` for a put, the deleted count
  * for a del, `SUCCESS`/`FAILURE` then each response for a txn, and
- * comma-separated rows for member list and endpoint status. `endpoint
+ * comma-separated rows for member list and endpoint status, `Member <id>
+ * added to cluster <id>` and the like for the membership changes. `endpoint
  * health` goes to standard error, as etcdctl writes it.
  *
  * @module
@@ -11,9 +12,11 @@
 import type {
   DeleteRangeResponse,
   KeyValue,
+  MemberAddResponse,
   MemberListResponse,
   PutResponse,
   RangeResponse,
+  ResponseHeader,
   TxnResponse,
 } from "../proto/rpc.ts";
 import { utf8Encode } from "../util/bytes.ts";
@@ -22,6 +25,11 @@ import type { EndpointHealth, EndpointStatus, Printer } from "./printer.ts";
 import { endpointStatusRows, memberListRows } from "./printer_rows.ts";
 
 const NEWLINE = utf8Encode("\n");
+
+/** Go's `%16x`: lower-case hex, padded with spaces to 16 characters. */
+export function hex16(n: bigint): string {
+  return n.toString(16).padStart(16, " ");
+}
 
 /** `\xNN` for every byte, as etcdctl's `addHexPrefix(hex.EncodeToString(b))`. */
 export function hexEscaped(bytes: Uint8Array): string {
@@ -74,6 +82,24 @@ export class SimplePrinter implements Printer {
 
   memberList(resp: MemberListResponse): void {
     for (const row of memberListRows(resp).rows) this.output.out(row.join(", ") + "\n");
+  }
+
+  /** etcdctl 3.4 prints no "as learner" here, even for a learner. */
+  memberAdd(resp: MemberAddResponse): void {
+    const id = resp.member?.id ?? 0n;
+    this.output.out(`Member ${hex16(id)} added to cluster ${hex16(resp.header.clusterId)}\n`);
+  }
+
+  memberRemove(id: bigint, resp: { header: ResponseHeader }): void {
+    this.output.out(`Member ${hex16(id)} removed from cluster ${hex16(resp.header.clusterId)}\n`);
+  }
+
+  memberUpdate(id: bigint, resp: { header: ResponseHeader }): void {
+    this.output.out(`Member ${hex16(id)} updated in cluster ${hex16(resp.header.clusterId)}\n`);
+  }
+
+  memberPromote(id: bigint, resp: { header: ResponseHeader }): void {
+    this.output.out(`Member ${hex16(id)} promoted in cluster ${hex16(resp.header.clusterId)}\n`);
   }
 
   endpointHealth(list: readonly EndpointHealth[]): void {

@@ -9,8 +9,9 @@
  * `context deadline exceeded` as etcdctl prints it. Requests that are safe
  * to repeat (reads, status, member list) also move on when an attempt times
  * out (after the dial timeout, when there is another endpoint) or the
- * connection breaks, and when a server answers Unavailable. A write that
- * may have reached a server is never sent again: its outcome is unknown.
+ * connection breaks, and when a server answers Unavailable. A write (puts,
+ * deletes, compaction, writing txns, the membership changes) that may have
+ * reached a server is never sent again: its outcome is unknown.
  *
  * @module
  */
@@ -23,7 +24,15 @@ import {
   DeleteRangeResponseSchema,
   fromJson,
   HashResponseSchema,
+  MemberAddRequestSchema,
+  MemberAddResponseSchema,
   MemberListResponseSchema,
+  MemberPromoteRequestSchema,
+  MemberPromoteResponseSchema,
+  MemberRemoveRequestSchema,
+  MemberRemoveResponseSchema,
+  MemberUpdateRequestSchema,
+  MemberUpdateResponseSchema,
   PutRequestSchema,
   PutResponseSchema,
   RangeRequestSchema,
@@ -39,7 +48,11 @@ import type {
   DeleteRangeRequest,
   DeleteRangeResponse,
   HashResponse,
+  MemberAddResponse,
   MemberListResponse,
+  MemberPromoteResponse,
+  MemberRemoveResponse,
+  MemberUpdateResponse,
   PutRequest,
   PutResponse,
   RangeRequest,
@@ -58,6 +71,7 @@ import {
   errorFromResponse,
   neverSent,
 } from "./errors.ts";
+import { checkPeerUrls } from "./peer_urls.ts";
 
 /** TLS settings for https endpoints (PEM text). */
 export interface TlsOptions {
@@ -217,6 +231,48 @@ export class EtcdClient {
   async memberList(opts?: CallOptions): Promise<MemberListResponse> {
     const text = await this.#post("/v3/cluster/member/list", "{}", "repeatable", opts);
     return fromJson(MemberListResponseSchema, text);
+  }
+
+  /**
+   * Cluster.MemberAdd (as a learner when `isLearner`). The URLs are checked
+   * first as etcd's client checks them (a {@linkcode PeerUrlError} with its
+   * message, nothing sent), then sent as given.
+   */
+  async memberAdd(
+    peerUrls: readonly string[],
+    isLearner = false,
+    opts?: CallOptions,
+  ): Promise<MemberAddResponse> {
+    checkPeerUrls(peerUrls);
+    const body = toJson(MemberAddRequestSchema, { peerUrls: [...peerUrls], isLearner });
+    const text = await this.#post("/v3/cluster/member/add", body, "once", opts);
+    return fromJson(MemberAddResponseSchema, text);
+  }
+
+  /** Cluster.MemberRemove of the member `id`. */
+  async memberRemove(id: bigint, opts?: CallOptions): Promise<MemberRemoveResponse> {
+    const body = toJson(MemberRemoveRequestSchema, { id });
+    const text = await this.#post("/v3/cluster/member/remove", body, "once", opts);
+    return fromJson(MemberRemoveResponseSchema, text);
+  }
+
+  /** Cluster.MemberUpdate: new peer URLs, checked as {@linkcode EtcdClient.memberAdd} does. */
+  async memberUpdate(
+    id: bigint,
+    peerUrls: readonly string[],
+    opts?: CallOptions,
+  ): Promise<MemberUpdateResponse> {
+    checkPeerUrls(peerUrls);
+    const body = toJson(MemberUpdateRequestSchema, { id, peerUrls: [...peerUrls] });
+    const text = await this.#post("/v3/cluster/member/update", body, "once", opts);
+    return fromJson(MemberUpdateResponseSchema, text);
+  }
+
+  /** Cluster.MemberPromote of the learner `id`. */
+  async memberPromote(id: bigint, opts?: CallOptions): Promise<MemberPromoteResponse> {
+    const body = toJson(MemberPromoteRequestSchema, { id });
+    const text = await this.#post("/v3/cluster/member/promote", body, "once", opts);
+    return fromJson(MemberPromoteResponseSchema, text);
   }
 
   /** Maintenance.Hash of `endpoint`, or of any endpoint. */

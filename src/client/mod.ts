@@ -14,4 +14,5 @@ export {
   type VersionResult,
 } from "./client.ts";
 export { type Endpoint, parseEndpoint } from "./endpoint.ts";
+export { checkPeerUrls, PeerUrlError } from "./peer_urls.ts";
 export { canceled, connectionLost, deadlineExceeded, errorFromResponse } from "./errors.ts";

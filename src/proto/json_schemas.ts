@@ -34,7 +34,15 @@ import type {
   HashResponse,
   KeyValue,
   Member,
+  MemberAddRequest,
+  MemberAddResponse,
   MemberListResponse,
+  MemberPromoteRequest,
+  MemberPromoteResponse,
+  MemberRemoveRequest,
+  MemberRemoveResponse,
+  MemberUpdateRequest,
+  MemberUpdateResponse,
   PutRequest,
   PutResponse,
   RangeRequest,
@@ -255,6 +263,61 @@ export const MemberSchema: Schema<Member> = message("etcdserverpb.Member", [
 export const MemberListResponseSchema: Schema<MemberListResponse> = message(
   "etcdserverpb.MemberListResponse",
   [header, repeated(messageField(2, "members", () => MemberSchema))],
+);
+
+const members = repeated(messageField(2, "members", () => MemberSchema));
+const memberId = uint64big(1, "ID", { ts: "id" });
+
+/** etcdserverpb.MemberAddRequest. */
+export const MemberAddRequestSchema: Schema<MemberAddRequest> = message(
+  "etcdserverpb.MemberAddRequest",
+  [repeated(string(1, "peerURLs", { ts: "peerUrls" })), bool(2, "isLearner")],
+);
+
+/** etcdserverpb.MemberAddResponse (`member` null: not set). */
+export const MemberAddResponseSchema: Schema<MemberAddResponse> = message(
+  "etcdserverpb.MemberAddResponse",
+  [
+    header,
+    messageField(2, "member", () => MemberSchema, { nullable: true }),
+    repeated(messageField(3, "members", () => MemberSchema)),
+  ],
+);
+
+/** etcdserverpb.MemberRemoveRequest. */
+export const MemberRemoveRequestSchema: Schema<MemberRemoveRequest> = message(
+  "etcdserverpb.MemberRemoveRequest",
+  [memberId],
+);
+
+/** etcdserverpb.MemberRemoveResponse. */
+export const MemberRemoveResponseSchema: Schema<MemberRemoveResponse> = message(
+  "etcdserverpb.MemberRemoveResponse",
+  [header, members],
+);
+
+/** etcdserverpb.MemberUpdateRequest. */
+export const MemberUpdateRequestSchema: Schema<MemberUpdateRequest> = message(
+  "etcdserverpb.MemberUpdateRequest",
+  [memberId, repeated(string(2, "peerURLs", { ts: "peerUrls" }))],
+);
+
+/** etcdserverpb.MemberUpdateResponse. */
+export const MemberUpdateResponseSchema: Schema<MemberUpdateResponse> = message(
+  "etcdserverpb.MemberUpdateResponse",
+  [header, members],
+);
+
+/** etcdserverpb.MemberPromoteRequest. */
+export const MemberPromoteRequestSchema: Schema<MemberPromoteRequest> = message(
+  "etcdserverpb.MemberPromoteRequest",
+  [memberId],
+);
+
+/** etcdserverpb.MemberPromoteResponse. */
+export const MemberPromoteResponseSchema: Schema<MemberPromoteResponse> = message(
+  "etcdserverpb.MemberPromoteResponse",
+  [header, members],
 );
 
 /** etcdserverpb.StatusResponse. */

@@ -11,7 +11,11 @@ import {
   CompactionResponseSchema,
   DeleteRangeResponseSchema,
   HashResponseSchema,
+  MemberAddResponseSchema,
   MemberListResponseSchema,
+  MemberPromoteResponseSchema,
+  MemberRemoveResponseSchema,
+  MemberUpdateResponseSchema,
   PutResponseSchema,
   RangeResponseSchema,
   type Schema,
@@ -21,6 +25,7 @@ import {
 import { FakeService, post } from "./fake_service.ts";
 import { RECORDED_CALLS } from "./recorded_calls.ts";
 import { RECORDED_INPUTS } from "./recorded_inputs.ts";
+import { RECORDED_MEMBER_CALLS, RECORDED_MEMBER_INPUTS } from "./recorded_member_calls.ts";
 
 const PATHS = [
   "/v3/kv/range",
@@ -33,6 +38,10 @@ const PATHS = [
   "/v3/maintenance/alarm",
   "/v3/maintenance/defragment",
   "/v3/cluster/member/list",
+  "/v3/cluster/member/add",
+  "/v3/cluster/member/remove",
+  "/v3/cluster/member/update",
+  "/v3/cluster/member/promote",
   "/v3beta/kv/range",
 ];
 
@@ -45,12 +54,18 @@ const ANSWERS: Readonly<Record<string, Schema<unknown>>> = {
   status: StatusResponseSchema,
   hash: HashResponseSchema,
   memberList: MemberListResponseSchema,
+  memberAdd: MemberAddResponseSchema,
+  memberRemove: MemberRemoveResponseSchema,
+  memberUpdate: MemberUpdateResponseSchema,
+  memberPromote: MemberPromoteResponseSchema,
 };
 
 /** Bodies seen by etcd, to garble. */
 const SEEDS = [
   ...RECORDED_CALLS.map((call) => call.request),
   ...RECORDED_INPUTS.map((i) => i.request),
+  ...RECORDED_MEMBER_CALLS.map((call) => call.request),
+  ...RECORDED_MEMBER_INPUTS.map((i) => i.request),
 ];
 
 const TOKENS = [
@@ -116,6 +131,9 @@ const NAMES = [
   "physical",
   "action",
   "memberID",
+  "ID",
+  "peerURLs",
+  "isLearner",
 ];
 const valueText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
   value: fc.oneof(

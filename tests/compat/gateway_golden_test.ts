@@ -16,7 +16,11 @@ import {
   fromJson,
   type GrpcCode,
   HashResponseSchema,
+  MemberAddResponseSchema,
   MemberListResponseSchema,
+  MemberPromoteResponseSchema,
+  MemberRemoveResponseSchema,
+  MemberUpdateResponseSchema,
   putRequest,
   PutResponseSchema,
   rangeRequest,
@@ -29,6 +33,7 @@ import {
 } from "./_imports.ts";
 import { FakeService, post } from "./fake_service.ts";
 import { RECORDED_CALLS, type RecordedCall } from "./recorded_calls.ts";
+import { RECORDED_MEMBER_CALLS } from "./recorded_member_calls.ts";
 
 const RESPONSE_SCHEMAS: Readonly<Record<string, Schema<unknown>>> = {
   "/v3/kv/range": RangeResponseSchema,
@@ -39,6 +44,10 @@ const RESPONSE_SCHEMAS: Readonly<Record<string, Schema<unknown>>> = {
   "/v3/maintenance/status": StatusResponseSchema,
   "/v3/maintenance/hash": HashResponseSchema,
   "/v3/cluster/member/list": MemberListResponseSchema,
+  "/v3/cluster/member/add": MemberAddResponseSchema,
+  "/v3/cluster/member/remove": MemberRemoveResponseSchema,
+  "/v3/cluster/member/update": MemberUpdateResponseSchema,
+  "/v3/cluster/member/promote": MemberPromoteResponseSchema,
 };
 
 const FIXED_ANSWERS = new Set(["/v3/maintenance/alarm", "/v3/maintenance/defragment"]);
@@ -65,7 +74,7 @@ function expectsServiceCall(call: RecordedCall): boolean {
   return call.status === 200 || call.serverError;
 }
 
-for (const call of RECORDED_CALLS) {
+for (const call of [...RECORDED_CALLS, ...RECORDED_MEMBER_CALLS]) {
   Deno.test(`golden ${call.section} ${call.path} ${call.request}`, async () => {
     const service = new FakeService();
     script(service, call);
@@ -171,6 +180,37 @@ const DECODED: readonly [string, string, unknown][] = [
   ],
   ["/v3/kv/txn", "{}", txnRequest()],
   ["/v3/kv/compaction", '{"revision":"34","physical":true}', { revision: 34, physical: true }],
+  [
+    "/v3/cluster/member/add",
+    '{"peerURLs":["http://127.0.0.1:55380"],"isLearner":true}',
+    { peerUrls: ["http://127.0.0.1:55380"], isLearner: true },
+  ],
+  ["/v3/cluster/member/add", "{}", { peerUrls: [], isLearner: false }],
+  // etcd answered these "given member URLs are invalid": the field names are not its.
+  [
+    "/v3/cluster/member/add",
+    '{"peer_URLs":["http://127.0.0.1:52380"]}',
+    { peerUrls: [], isLearner: false },
+  ],
+  [
+    "/v3/cluster/member/add",
+    '{"peerUrls":["http://127.0.0.1:52380"]}',
+    { peerUrls: [], isLearner: false },
+  ],
+  ["/v3/cluster/member/remove", '{"ID":"4890429767981330737"}', { id: 4890429767981330737n }],
+  ["/v3/cluster/member/remove", "{}", { id: 0n }],
+  [
+    "/v3/cluster/member/update",
+    '{"ID":7483549097294873886,"peerURLs":["http://127.0.0.1:52380"]}',
+    { id: 7483549097294873886n, peerUrls: ["http://127.0.0.1:52380"] },
+  ],
+  ["/v3/cluster/member/promote", '{"ID":12974857349106113492}', { id: 12974857349106113492n }],
+  ["/v3/cluster/member/promote", '{"id":"7483549097294873886"}', { id: 0n }],
+  [
+    "/v3/cluster/member/promote",
+    '{"ID":"7483549097294873886","bogus":1}',
+    { id: 7483549097294873886n },
+  ],
 ];
 
 for (const [path, body, expected] of DECODED) {

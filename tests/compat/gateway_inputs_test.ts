@@ -14,7 +14,11 @@ import {
   EtcdError,
   type GrpcCode,
   HashResponseSchema,
+  MemberAddResponseSchema,
   MemberListResponseSchema,
+  MemberPromoteResponseSchema,
+  MemberRemoveResponseSchema,
+  MemberUpdateResponseSchema,
   PutResponseSchema,
   RangeResponseSchema,
   type Schema,
@@ -23,6 +27,7 @@ import {
 } from "./_imports.ts";
 import { FakeService, latin1Bytes, post } from "./fake_service.ts";
 import { RECORDED_INPUTS, type RecordedInput } from "./recorded_inputs.ts";
+import { RECORDED_MEMBER_INPUTS } from "./recorded_member_calls.ts";
 
 const ANSWERS: Readonly<Record<string, Schema<unknown>>> = {
   range: RangeResponseSchema,
@@ -33,6 +38,10 @@ const ANSWERS: Readonly<Record<string, Schema<unknown>>> = {
   status: StatusResponseSchema,
   hash: HashResponseSchema,
   memberList: MemberListResponseSchema,
+  memberAdd: MemberAddResponseSchema,
+  memberRemove: MemberRemoveResponseSchema,
+  memberUpdate: MemberUpdateResponseSchema,
+  memberPromote: MemberPromoteResponseSchema,
 };
 
 const FIXED = ["/v3/maintenance/alarm", "/v3/maintenance/defragment"];
@@ -53,7 +62,7 @@ function describe(input: RecordedInput): string {
   return JSON.stringify(input.request).slice(0, 100);
 }
 
-for (const input of RECORDED_INPUTS) {
+for (const input of [...RECORDED_INPUTS, ...RECORDED_MEMBER_INPUTS]) {
   Deno.test(`etcd input ${input.path} ${describe(input)}`, async () => {
     const service = new FakeService();
     script(service, input);
