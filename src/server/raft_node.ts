@@ -118,6 +118,8 @@ export class RaftNode {
   #done: Promise<void> | null = null;
   #snapshotIndex: number;
   #leader: NodeId = 0n;
+  /** Whether this member led as of the last Ready (its messages may go before its write). */
+  #leading = false;
   #term: number;
 
   constructor(options: RaftNodeOptions) {
@@ -319,15 +321,21 @@ export class RaftNode {
     const { storage, transport, hooks } = this.#options;
     if (ready.softState !== null) {
       this.#leader = ready.softState.lead;
+      this.#leading = ready.softState.raftState === "leader";
       hooks.onSoftState(ready.softState);
     }
     if (ready.hardState !== null) this.#term = ready.hardState.term;
+    // A leader sends before its own write (thesis §10.2.1, as etcd): its followers write in
+    // parallel, and the core counts the leader's own log only after this Ready is persisted.
+    // Everyone else's messages (votes, acks) promise what must be on disk first.
+    const sendFirst = this.#leading && ready.messages.length > 0;
+    if (sendFirst) transport.send(ready.messages);
     storage.save(ready.hardState, ready.entries, ready.snapshot);
     if (ready.mustSync) await storage.sync();
     if (ready.snapshot !== null) {
       this.#installSnapshot(ready.snapshot.data, ready.snapshot.metadata.index);
     }
-    if (ready.messages.length > 0) transport.send(ready.messages);
+    if (!sendFirst && ready.messages.length > 0) transport.send(ready.messages);
     if (ready.committedEntries.length > 0) {
       this.#apply(ready.committedEntries);
       hooks.onAppliedUpTo(this.#machine.appliedIndex);
