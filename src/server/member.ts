@@ -12,10 +12,10 @@ import type { FileSystem } from "../storage/fs.ts";
 import { ZeroFilledSegments } from "../storage/wal/mod.ts";
 import { joinPath } from "../storage/fs.ts";
 import { validateSnapshotPolicy } from "../storage/snapshot_policy.ts";
-import { walSegmentBytesDefault } from "../util/limits.ts";
+import { snapshotCatchUpEntriesDefault, walSegmentBytesDefault } from "../util/limits.ts";
 import { AutoCompactor } from "./auto_compactor.ts";
 import type { AutoCompaction } from "./config.ts";
-import { bootstrapMember, memberDirOf } from "./bootstrap.ts";
+import { bootstrapMember, type Bootstrapped, memberDirOf } from "./bootstrap.ts";
 import { EtcdServer } from "./etcd_server.ts";
 import { clusterIdOf, memberIdOf } from "./ids.ts";
 import { type Logger, storageLogOf } from "./logger.ts";
@@ -110,11 +110,15 @@ export interface MemberDeps {
   readonly transport?: PeerTransportFactory;
 }
 
-/** Starts a member; throws the storage's typed errors when its data cannot be trusted. */
-export async function startMember(
-  settings: MemberSettings,
-  deps: MemberDeps,
-): Promise<RunningMember> {
+/** A member's opened storage and state, with the segment preparer beside its WAL. */
+interface Opened {
+  readonly boot: Bootstrapped;
+  readonly supplier: ZeroFilledSegments;
+  readonly quotaBytes: number;
+}
+
+/** Opens (or creates) the member's data directory; throws the storage's typed errors. */
+function openMember(settings: MemberSettings, deps: MemberDeps): Opened {
   const { fs, log } = deps;
   const join = settings.join;
   const members = join?.members ?? initialMembersOf(settings);
@@ -143,84 +147,126 @@ export async function startMember(
   });
   supplier.start();
   logBoot(log, settings, boot);
-  const server = new EtcdServer({
-    memberId: boot.memberId,
-    clusterId: boot.clusterId,
+  return { boot, supplier, quotaBytes };
+}
+
+/** The request side of the member. */
+function createServer(settings: MemberSettings, opened: Opened, log: Logger): EtcdServer {
+  return new EtcdServer({
+    memberId: opened.boot.memberId,
+    clusterId: opened.boot.clusterId,
     requestTimeoutMs: 5000 + 2 * settings.electionTimeoutMs,
     requestBytesMax: settings.requestBytesMax,
     txnOpsMax: settings.txnOpsMax,
-    quotaBytes,
+    quotaBytes: opened.quotaBytes,
     readRetryTicks: Math.max(1, Math.round(500 / settings.heartbeatIntervalMs)),
     log,
   });
-  let node: RaftNode | null = null;
-  const transport = (deps.transport ?? tcpTransport)({
+}
+
+/** The peer transport, delivering to the node `node()` returns once it exists. */
+function createTransport(
+  settings: MemberSettings,
+  boot: Bootstrapped,
+  deps: MemberDeps,
+  node: () => RaftNode | null,
+): PeerTransport {
+  return (deps.transport ?? tcpTransport)({
     memberId: boot.memberId,
     clusterId: boot.clusterId,
     listenUrls: settings.listenPeerUrls,
-    logger: log.named("server/transport"),
+    logger: deps.log.named("server/transport"),
     // What a joining member asks its peers for (etcd's GET /members on the peer port).
-    clusterInfo: () => ({ clusterId: boot.clusterId, members: node?.machine.members() ?? [] }),
+    clusterInfo: () => ({ clusterId: boot.clusterId, members: node()?.machine.members() ?? [] }),
     handler: {
-      onMessage: (message) => node?.step(message),
-      onUnreachable: (peer) => node?.reportUnreachable(peer),
-      onSnapshotStatus: (peer, status) => node?.reportSnapshot(peer, status),
+      onMessage: (message) => node()?.step(message),
+      onUnreachable: (peer) => node()?.reportUnreachable(peer),
+      onSnapshotStatus: (peer, status) => node()?.reportSnapshot(peer, status),
     },
   });
-  const electionTicks = Math.max(
-    2,
-    Math.round(settings.electionTimeoutMs / settings.heartbeatIntervalMs),
-  );
+}
+
+/** The Ready loop over the opened storage, reporting to `server`. */
+function createNode(
+  settings: MemberSettings,
+  opened: Opened,
+  server: EtcdServer,
+  transport: Transport,
+): RaftNode {
+  const { boot, quotaBytes } = opened;
   const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
-  node = new RaftNode({
+  return new RaftNode({
     id: boot.memberId,
     storage: boot.storage,
     machine: boot.machine,
-    electionTicks,
+    electionTicks: Math.max(
+      2,
+      Math.round(settings.electionTimeoutMs / settings.heartbeatIntervalMs),
+    ),
     heartbeatTicks: 1,
     prng: new SeededPrng(seed),
     snapshotPolicy: validateSnapshotPolicy({
       snapshotCount: settings.snapshotCount,
-      catchUpEntries: Math.min(5000, settings.snapshotCount),
+      catchUpEntries: Math.min(snapshotCatchUpEntriesDefault, settings.snapshotCount),
     }),
     transport,
     hooks: server.hooks((data, index) => StateMachine.restore(data, index, { quotaBytes })),
     pendingProposalsMax: raftPendingProposalsMax,
   });
-  server.attach(node);
+}
+
+/** Starts a member; throws the storage's typed errors when its data cannot be trusted. */
+export async function startMember(
+  settings: MemberSettings,
+  deps: MemberDeps,
+): Promise<RunningMember> {
+  const { log } = deps;
+  const opened = openMember(settings, deps);
+  const { boot, supplier } = opened;
+  const server = createServer(settings, opened, log);
+  let node: RaftNode | null = null;
+  const transport = createTransport(settings, boot, deps, () => node);
+  const raftNode = node = createNode(settings, opened, server, transport);
+  server.attach(raftNode);
   let removed = () => {};
   const removedPromise = new Promise<void>((resolve) => (removed = resolve));
-  followMembership(server, node, transport, boot.memberId, log, removed);
-  const removalCheck = watchForRemoval(node, boot, settings.electionTimeoutMs, log, removed);
-  node.start();
+  followMembership(server, raftNode, transport, boot.memberId, log, removed);
+  const removalCheck = watchForRemoval(raftNode, boot, settings.electionTimeoutMs, log, removed);
+  raftNode.start();
   // A lone voter need not wait an election timeout to lead.
-  const voters = node.status().config.voters;
-  if (voters.length === 1 && voters[0] === boot.memberId) node.campaign();
+  const voters = raftNode.status().config.voters;
+  if (voters.length === 1 && voters[0] === boot.memberId) raftNode.campaign();
   const ticker = setInterval(() => {
-    node.tick();
+    raftNode.tick();
     server.tick();
   }, settings.heartbeatIntervalMs);
   const compactor = startAutoCompaction(settings, server, log);
-  const api = await deps.startApi(server);
+  const stopAll = async (api: { shutdown(): Promise<void> } | null) => {
+    clearInterval(ticker);
+    clearInterval(removalCheck);
+    if (compactor !== null) clearInterval(compactor);
+    await api?.shutdown();
+    server.stop();
+    await raftNode.stop();
+    await transport.stop();
+    await supplier.stop();
+    boot.storage.close();
+  };
+  let api: { shutdown(): Promise<void> };
+  try {
+    api = await deps.startApi(server);
+  } catch (error) {
+    await stopAll(null);
+    throw error;
+  }
   publishAttributes(server, settings, log);
-  const raftNode = node;
   return {
     memberId: boot.memberId,
     clusterId: boot.clusterId,
     server,
     removed: removedPromise,
     peerUrls: transport.listenUrls,
-    async stop() {
-      clearInterval(ticker);
-      clearInterval(removalCheck);
-      if (compactor !== null) clearInterval(compactor);
-      await api.shutdown();
-      server.stop();
-      await raftNode.stop();
-      await transport.stop();
-      await supplier.stop();
-      boot.storage.close();
-    },
+    stop: () => stopAll(api),
   };
 }
 
