@@ -34,7 +34,7 @@ import {
   parseGoUrl,
   parseUrlsMap,
   splitHostPort,
-} from "./urls.ts";
+} from "../util/go_url.ts";
 
 export { ConfigError } from "./flags.ts";
 export type { ConfigErrorKind } from "./flags.ts";

@@ -26,7 +26,7 @@
  */
 
 import { ConfigError, type FlagValue } from "./flags.ts";
-import { compareStrings, parseEtcdUrls } from "./urls.ts";
+import { compareStrings, parseEtcdUrls } from "../util/go_url.ts";
 
 /** A YAML number, with the text Go's JSON encoder would write for it. */
 export class YamlNumber {

@@ -43,6 +43,7 @@ import {
 import type { ConfChange, ConfChangeType, ReadState, SoftState } from "../raft/mod.ts";
 import { encodeConfChangeContext, encodeRequest, type InternalRequest } from "./entry_codec.ts";
 import { memberIdOf } from "./ids.ts";
+import { parseEtcdUrls, UrlError } from "../util/go_url.ts";
 import { ReadBarrier } from "./read_barrier.ts";
 import type { RaftNode, RaftNodeHooks } from "./raft_node.ts";
 import type { EtcdService, RequestOptions } from "./service.ts";
@@ -422,22 +423,14 @@ export class EtcdServer implements EtcdService {
 /** Learners a cluster may have at most (etcd 3.4's maxLearners). */
 const learnersMax = 1;
 
-/** etcd's ErrMemberBadURLs: every URL must be an absolute http(s) URL with host and port. */
+/** etcd's ErrMemberBadURLs: the URLs must pass etcd's `types.NewURLs`; returned sorted. */
 function checkPeerUrls(urls: readonly string[]): string[] {
-  if (urls.length === 0) throw Errors.memberBadUrls();
-  for (const url of urls) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw Errors.memberBadUrls();
-    }
-    const hostPort = /^https?:\/\/[^/]+:\d+\/?$/.test(url);
-    if (!(parsed.protocol === "http:" || parsed.protocol === "https:") || !hostPort) {
-      throw Errors.memberBadUrls();
-    }
+  try {
+    return parseEtcdUrls(urls);
+  } catch (error) {
+    if (error instanceof UrlError) throw Errors.memberBadUrls();
+    throw error;
   }
-  return [...urls].sort();
 }
 
 /**

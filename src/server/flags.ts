@@ -17,7 +17,7 @@
 
 import { DurationError, parseGoDuration } from "../util/go_duration.ts";
 import { goQuote, NumError, parseGoBool, parseGoInt, parseGoUint } from "../util/go_strconv.ts";
-import { parseEtcdUrls, parseUrlList, UrlError } from "./urls.ts";
+import { parseEtcdUrls, parseUrlList, UrlError } from "../util/go_url.ts";
 
 /** How etcd reports a configuration error. */
 export type ConfigErrorKind =

@@ -189,3 +189,35 @@ Deno.test("puts beyond --quota-backend-bytes fail with NOSPACE, deletes still wo
     await member.stop();
   }
 });
+
+Deno.test("membership requests are checked as etcd checks them", async () => {
+  const member = await start(new MemFileSystem());
+  const refused = (message: string) => (error: unknown) =>
+    error instanceof EtcdError && error.message === message;
+  try {
+    await assert.rejects(
+      member.server.memberAdd({ peerUrls: ["http//bad"], isLearner: false }),
+      refused("etcdserver: given member URLs are invalid"),
+    );
+    await assert.rejects(
+      member.server.memberAdd({ peerUrls: ["http://localhost:2380"], isLearner: false }),
+      refused("etcdserver: Peer URLs already exists"),
+    );
+    await assert.rejects(
+      member.server.memberRemove({ id: 12345n }),
+      refused("etcdserver: member not found"),
+    );
+    await assert.rejects(
+      member.server.memberPromote({ id: member.memberId }),
+      refused("etcdserver: can only promote a learner member"),
+    );
+    await assert.rejects(
+      member.server.memberUpdate({ id: member.memberId, peerUrls: ["not a url"] }),
+      refused("etcdserver: given member URLs are invalid"),
+    );
+    const list = await member.server.memberList();
+    assert.equal(list.members.length, 1);
+  } finally {
+    await member.stop();
+  }
+});

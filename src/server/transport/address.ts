@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseGoUrl, splitHostPort } from "../urls.ts";
+import { parseGoUrl, splitHostPort } from "../../util/go_url.ts";
 
 /** Where a peer URL points. */
 export interface PeerAddress {

@@ -1,7 +1,9 @@
-// Expected messages below were produced by etcd 3.4.23 (go1.19) on the
+// Expected messages below were produced by etcd 3.4.23 (go1.19): on the
 // command line, e.g. `etcd --listen-client-urls http//bad` printed
-// `invalid value "http//bad" for flag -listen-client-urls: URL scheme must be …`;
-// the text after `: ` is what these functions must produce.
+// `invalid value "http//bad" for flag -listen-client-urls: URL scheme must be …`
+// (the text after `: ` is what these functions must produce), and by
+// etcdctl 3.4.23's `member update <id> --peer-urls=<url>` (after "Error: "),
+// which runs the same `types.NewURLs` in etcd's client.
 
 import assert from "node:assert/strict";
 import {
@@ -14,7 +16,7 @@ import {
   parseUrlsMap,
   splitHostPort,
   UrlError,
-} from "./urls.ts";
+} from "./go_url.ts";
 
 function errorOf(fn: () => unknown): string {
   try {
@@ -172,4 +174,80 @@ Deno.test("parseUrlsMap: etcd's --initial-cluster form", () => {
 Deno.test("formatUrlsMap: sorted name=url pairs", () => {
   const map = new Map([["foo", ["http://h:2", "http://h:1"]], ["bar", ["http://h:3"]]]);
   assert.equal(formatUrlsMap(map), "bar=http://h:3,foo=http://h:1,foo=http://h:2");
+});
+
+Deno.test("parseEtcdUrls: etcdctl's member add/update messages (the client's check)", () => {
+  const cases: [string, string][] = [
+    ["foo", "URL scheme must be http, https, unix, or unixs: foo"],
+    ["http://a", 'URL address does not have the form "host:port": http://a'],
+    ["http://a:1/x", "URL must not contain a path: http://a:1/x"],
+    ["HTTP://a:1/", "URL must not contain a path: HTTP://a:1/"],
+    ["://x", 'parse "://x": missing protocol scheme'],
+    ["http://a:1x", 'parse "http://a:1x": invalid port ":1x" after host'],
+    ["http://a:1/%zz", 'parse "http://a:1/%zz": invalid URL escape "%zz"'],
+    ["http://a:1\x01", 'parse "http://a:1\\x01": net/url: invalid control character in URL'],
+    ["1a:b", 'parse "1a:b": first path segment in URL cannot contain colon'],
+    ["http://u s@a:1", 'parse "http://u s@a:1": net/url: invalid userinfo'],
+    ["http:a:1", 'URL address does not have the form "host:port": http:a:1'],
+    ["*", "URL scheme must be http, https, unix, or unixs: *"],
+    ["http://[::1]:2x", 'parse "http://[::1]:2x": invalid port ":2x" after host'],
+    ["http://a:1:2", 'URL address does not have the form "host:port": http://a:1:2'],
+  ];
+  for (const [input, message] of cases) {
+    assert.equal(errorOf(() => parseEtcdUrls([input])), message, input);
+  }
+  assert.equal(
+    errorOf(() => parseEtcdUrls(["http://a:1", "bad"])),
+    "URL scheme must be http, https, unix, or unixs: bad",
+  );
+  const ok = [
+    "http://127.0.0.1:2380",
+    " https://etcd.example:2380 ",
+    "unix://sock:1",
+    "unixs://a:0",
+    "http://a:1?x",
+    "http://a:1#f",
+    "http://a:",
+    "http://[::1]:2380",
+    "http://u:p@a:1",
+    "HTTP://A:1",
+    "http://%C3%A9:1",
+  ];
+  for (const url of ok) assert.doesNotThrow(() => parseEtcdUrls([url]), url);
+});
+
+Deno.test("parseGoUrl: an error before the # quotes the URL without its fragment, as Go", () => {
+  // Go's url.Parse: &Error{"parse", u, err} for the part before "#", and
+  // &Error{"parse", rawURL, err} for a bad escape in the fragment.
+  assert.equal(
+    errorOf(() => parseGoUrl("http://a:1x#f")),
+    'parse "http://a:1x": invalid port ":1x" after host',
+  );
+  assert.equal(
+    errorOf(() => parseGoUrl("http://a:1x#%zz")),
+    'parse "http://a:1x": invalid port ":1x" after host',
+  );
+  assert.equal(
+    errorOf(() => parseGoUrl("http://a b:1#x#y")),
+    'parse "http://a b:1": invalid character " " in host name',
+  );
+  assert.equal(
+    errorOf(() => parseEtcdUrls(["http://a:1x#f"])),
+    'parse "http://a:1x": invalid port ":1x" after host',
+  );
+  assert.equal(
+    errorOf(() => parseGoUrl("http://a:1#%zz")),
+    'parse "http://a:1#%zz": invalid URL escape "%zz"',
+  );
+  // The fragment is cut at the first "#"; a control character after it is not checked.
+  assert.equal(parseGoUrl("http://a:1#x#y").fragment, "x#y");
+  assert.equal(parseGoUrl("http://a:1#x\ty").fragment, "x\ty");
+});
+
+Deno.test("parseGoUrl/formatGoUrl: characters outside the BMP are escaped as their UTF-8 bytes", () => {
+  const url = parseGoUrl("http://\u{1F600}:1/\u{1F600}");
+  assert.equal(url.host, "\u{1F600}:1");
+  assert.equal(url.path, "/\u{1F600}");
+  assert.equal(formatGoUrl(url), "http://%F0%9F%98%80:1/%F0%9F%98%80");
+  assert.deepEqual(parseEtcdUrls(["http://%F0%9F%98%80:1"]), ["http://%F0%9F%98%80:1"]);
 });

@@ -8,12 +8,18 @@
  * string is what etcd hashes into member ids and prints in its messages
  * (WHATWG `URL` would lower-case the host and drop default ports).
  *
- * Every error message is Go's or etcd's, word for word.
+ * Every error message is Go's or etcd's, word for word. The server reads its
+ * flags and config file with these; the client makes etcd's client-side
+ * check of peer URLs (`member add/update`) with {@linkcode parseEtcdUrls}.
+ *
+ * Not ported: Go's IPv6 zone escapes (`[fe80::1%25en%30]`, where a zone may
+ * `%`-escape ASCII), and bytes: an unescaped host or path is held as a JS
+ * string, so `%`-escapes that are not UTF-8 come back as U+FFFD.
  *
  * @module
  */
 
-import { goQuote } from "../util/go_strconv.ts";
+import { goQuote } from "./go_strconv.ts";
 
 /** A URL as Go's `url.Parse` splits it. */
 export interface GoUrl {
@@ -77,9 +83,9 @@ function isHex(c: string | undefined): boolean {
 function unescape(s: string, mode: Encoding): string {
   const bytes: number[] = [];
   const utf8 = new TextEncoder();
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] ?? "";
-    if (c === "%") {
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] === "%") {
       if (!isHex(s[i + 1]) || !isHex(s[i + 2])) {
         throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3))}`);
       }
@@ -88,13 +94,16 @@ function unescape(s: string, mode: Encoding): string {
         throw new UrlError(`invalid URL escape ${goQuote(s.slice(i, i + 3))}`);
       }
       bytes.push(value);
-      i += 2;
+      i += 3;
       continue;
     }
+    // One code point (a surrogate pair stays whole, so it encodes as its 4 UTF-8 bytes).
+    const c = String.fromCodePoint(s.codePointAt(i) ?? 0);
     if (mode === "host" && c.charCodeAt(0) < 0x80 && shouldEscape(c, mode)) {
       throw new UrlError(`invalid character ${goQuote(c)} in host name`);
     }
     bytes.push(...utf8.encode(c));
+    i += c.length;
   }
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
@@ -217,22 +226,30 @@ function validEncodedFragment(s: string): boolean {
   return true;
 }
 
+/** Runs `parse`, putting Go's `parse "<quoted>": ` in front of a {@linkcode UrlError}. */
+function quotingErrors<T>(quoted: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof UrlError) throw new UrlError(`parse ${goQuote(quoted)}: ${err.message}`);
+    throw err;
+  }
+}
+
 /**
  * Go's `url.Parse`. Throws {@linkcode UrlError} with Go's message
- * (`parse "x": first path segment in URL cannot contain colon`).
+ * (`parse "x": first path segment in URL cannot contain colon`). As in Go,
+ * an error before the `#` quotes the URL without its fragment
+ * (`parse "http://a:1x": invalid port ":1x" after host` for `http://a:1x#f`);
+ * a bad escape in the fragment quotes it whole.
  */
 export function parseGoUrl(raw: string): GoUrl {
   const hash = raw.indexOf("#");
   const main = hash < 0 ? raw : raw.slice(0, hash);
   const frag = hash < 0 ? "" : raw.slice(hash + 1);
-  try {
-    const url = parseWithoutFragment(main);
-    const fragment = unescape(frag, "fragment");
-    return { ...url, fragment, rawFragment: validEncodedFragment(frag) ? frag : "" };
-  } catch (err) {
-    if (err instanceof UrlError) throw new UrlError(`parse ${goQuote(raw)}: ${err.message}`);
-    throw err;
-  }
+  const url = quotingErrors(main, () => parseWithoutFragment(main));
+  const fragment = quotingErrors(raw, () => unescape(frag, "fragment"));
+  return { ...url, fragment, rawFragment: validEncodedFragment(frag) ? frag : "" };
 }
 
 /** Go's `url.URL.String()`. */
