@@ -356,7 +356,8 @@ export class RaftNode {
       if (entry.index <= this.#machine.appliedIndex) continue; // in the snapshot already
       if (entry.type === "confChange") {
         const change = decodeConfChange(entry.data);
-        this.#raw.applyConfChange(change);
+        // A change the members refuse (etcd's validation at apply) leaves the configuration as is.
+        if (this.#machine.validateConfChange(change) === null) this.#raw.applyConfChange(change);
         const { id, result } = this.#machine.applyConfChange(entry.index, change);
         hooks.onConfChange(change, id, result);
       } else if (entry.data.length === 0) {

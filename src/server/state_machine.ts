@@ -264,6 +264,8 @@ export class StateMachine {
   applyConfChange(index: number, change: ConfChange): { id: string; result: ApplyResult } {
     this.#advance(index);
     const context = decodeConfChangeContext(change.context);
+    const refused = this.validateConfChange(change);
+    if (refused !== null) return { id: context.id, result: { ok: false, error: refused } };
     for (const single of change.changes) {
       if (single.type === "removeNode") {
         this.#members.delete(single.nodeId);
@@ -280,6 +282,33 @@ export class StateMachine {
       id: context.id,
       result: { ok: true, revision: this.kv.currentRevision, response: null },
     };
+  }
+
+  /**
+   * etcd's ValidateConfigurationChange, at apply (every member decides the
+   * same from the same state): an added member must be new and its peer
+   * URLs unused, a promoted one a learner, a removed one a member. A refused
+   * change is applied to nothing, neither here nor in the Raft configuration.
+   */
+  validateConfChange(change: ConfChange): EtcdError | null {
+    const context = decodeConfChangeContext(change.context);
+    for (const single of change.changes) {
+      const known = this.#members.get(single.nodeId);
+      if (this.#removed.has(single.nodeId)) return Errors.memberNotFound();
+      if (single.type === "removeNode") {
+        if (known === undefined) return Errors.memberNotFound();
+        continue;
+      }
+      if (known !== undefined && !(known.isLearner && single.type === "addNode")) {
+        return Errors.memberExist();
+      }
+      const urls = known === undefined ? context.member?.peerUrls ?? [] : [];
+      const taken = [...this.#members.values()].some((m) =>
+        m.id !== single.nodeId && m.peerUrls.some((url) => urls.includes(url))
+      );
+      if (taken) return Errors.peerUrlExist();
+    }
+    return null;
   }
 
   /** Whether `id` was removed from the cluster (it may never come back with that id). */

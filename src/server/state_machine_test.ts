@@ -60,3 +60,31 @@ Deno.test("StateMachine.restore refuses data that is not its snapshot", () => {
     /Cannot restore/,
   );
 });
+
+Deno.test("StateMachine refuses, at apply, a change that conflicts with the members", () => {
+  const machine = StateMachine.create([member(1n, "a"), member(2n, "b")], options);
+  const change = (type: "addNode" | "removeNode", nodeId: bigint, m: Member | null) => ({
+    transition: "auto" as const,
+    changes: [{ type, nodeId }],
+    context: encodeConfChangeContext({ id: `r${nodeId}`, member: m }),
+  });
+  // Member 3 with member 2's peer URL.
+  const clash = { ...member(3n, ""), peerUrls: member(2n, "").peerUrls };
+  const refused = machine.applyConfChange(2, change("addNode", 3n, clash));
+  assert.equal(refused.result.ok, false);
+  assert.equal(machine.member(3n), undefined);
+  assert.equal(machine.appliedIndex, 2);
+  const unknown = machine.applyConfChange(3, change("removeNode", 9n, null));
+  assert.deepEqual(
+    unknown.result.ok ? null : unknown.result.error.message,
+    "etcdserver: member not found",
+  );
+  const again = machine.applyConfChange(4, change("addNode", 2n, member(2n, "b")));
+  assert.deepEqual(
+    again.result.ok ? null : again.result.error.message,
+    "etcdserver: member ID already exist",
+  );
+  assert.equal(machine.applyConfChange(5, change("removeNode", 2n, null)).result.ok, true);
+  const back = machine.applyConfChange(6, change("addNode", 2n, member(2n, "b")));
+  assert.equal(back.result.ok, false, "a removed id may not come back");
+});
