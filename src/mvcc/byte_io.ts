@@ -26,6 +26,8 @@ export class ByteWriter {
   #buf: Uint8Array;
   #view: DataView;
   #pos = 0;
+  /** Bytes already handed to the sink. */
+  #flushed = 0;
   readonly #sink: ((chunk: Uint8Array) => void) | null;
 
   /**
@@ -56,7 +58,13 @@ export class ByteWriter {
 
   #flush(): void {
     if (this.#pos > 0) this.#sink!(this.#buf.subarray(0, this.#pos));
+    this.#flushed += this.#pos;
     this.#pos = 0;
+  }
+
+  /** How many bytes were written so far. */
+  get written(): number {
+    return this.#flushed + this.#pos;
   }
 
   /** One byte. */
@@ -108,6 +116,7 @@ export class ByteWriter {
     if (this.#sink !== null && length >= WRITER_BUFFER_BYTES) {
       this.#flush();
       this.#sink(value);
+      this.#flushed += length;
       return;
     }
     this.#room(length);

@@ -61,6 +61,35 @@ export class KeyIndex {
     visit(this.#latest);
   }
 
+  /** The `i`-th retained record, oldest first (0 ≤ i < length). */
+  recordAt(i: number): KeyRevision {
+    const older = this.#older;
+    return older !== null && i < older.length ? older[i]! : this.#latest;
+  }
+
+  /** How many retained records have main ≤ `rev` (they are the first ones). */
+  countAtOrBefore(rev: number): number {
+    if (this.#empty) return 0;
+    if (this.#latest.main <= rev) return this.length;
+    return this.#older === null ? 0 : lastAtOrBefore(this.#older, rev) + 1;
+  }
+
+  /**
+   * The position of the first record {@linkcode compact} at `rev` would
+   * keep (= length when it would empty the index), without compacting.
+   */
+  keptFrom(rev: number): number {
+    if (this.#empty) return 0;
+    const older = this.#older;
+    if (this.#latest.main <= rev) {
+      return this.length - 1 + (isTombstone(this.#latest) ? 1 : 0);
+    }
+    if (older === null) return 0;
+    const newest = lastAtOrBefore(older, rev);
+    if (newest < 0) return 0;
+    return isTombstone(older[newest]!) ? newest + 1 : newest;
+  }
+
   /** Whether the key exists at the newest revision. */
   get live(): boolean {
     return !this.#empty && !isTombstone(this.#latest);

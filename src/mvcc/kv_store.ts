@@ -26,6 +26,7 @@ import type {
 import { applyRange, type RangeReader } from "./range.ts";
 import { toEvent } from "./revision.ts";
 import { decodeSnapshot, encodeSnapshot, stateChecksum } from "./snapshot_codec.ts";
+import { type SnapshotCursor, StateSnapshotCursor } from "./snapshot_cursor.ts";
 import { type RangeKeysOptions, type RangeKeysResult, StoreState } from "./store_state.ts";
 import {
   applyTxn,
@@ -106,6 +107,7 @@ export class KvStore {
   #state: StoreState;
   readonly #leaseExists: (lease: bigint) => boolean;
   readonly #reader: RangeReader;
+  #cursor: SnapshotCursor | null = null;
 
   /** An empty store at revision 1. */
   constructor(options: KvStoreOptions = {}) {
@@ -135,9 +137,27 @@ export class KvStore {
     return Math.max(0, this.#state.compactRevision);
   }
 
-  /** Estimated bytes of all retained history (keys, values, per-record overhead). */
+  /**
+   * Estimated bytes of all retained history (keys, values, per-record
+   * overhead), as if a compaction deferred by an open snapshot cursor were
+   * done: the same on every member, whatever cursors they have open.
+   */
   get approximateBytes(): number {
     return this.#state.approximateBytes;
+  }
+
+  /**
+   * Estimated bytes of the history actually held: more than
+   * {@linkcode approximateBytes} while a snapshot cursor defers a
+   * compaction, equal otherwise.
+   */
+  get heldBytes(): number {
+    return this.#state.heldBytes;
+  }
+
+  /** Whether a snapshot cursor is open (then compactions drop no history until it ends). */
+  get snapshotting(): boolean {
+    return this.#cursor !== null;
   }
 
   /** The number of keys that exist at the current revision. */
@@ -201,7 +221,8 @@ export class KvStore {
    * etcd's compaction at `revision`: at or below the last compaction
    * (including any negative revision) fails with compacted, beyond the
    * current revision with futureRev. Drops the history no read at or after
-   * `revision` needs.
+   * `revision` needs; while a snapshot cursor is open, reads below
+   * `revision` fail at once but the history is dropped when it ends.
    */
   compact(revision: number): CompactResult {
     assert(Number.isSafeInteger(revision), `compact: revision ${revision}`);
@@ -235,8 +256,30 @@ export class KvStore {
     return stateChecksum(this.#state);
   }
 
-  /** The whole retained state as bytes (see snapshot_codec.ts). */
+  /**
+   * The whole retained state as bytes (see snapshot_codec.ts). While a
+   * cursor defers a compaction, the state as if it were done.
+   */
   toSnapshot(): Uint8Array {
     return encodeSnapshot(this.#state);
+  }
+
+  /**
+   * Starts an incremental snapshot of the store as it is now: the cursor's
+   * steps write what {@linkcode toSnapshot} returns now, a budget at a
+   * time, while the store goes on changing. Until the cursor finishes or is
+   * cancelled, compactions drop no history (their revision still takes
+   * effect at once). One cursor at a time.
+   */
+  beginSnapshot(): SnapshotCursor {
+    assert(this.#cursor === null, "mvcc: one snapshot cursor at a time");
+    const state = this.#state;
+    state.deferCompaction(true);
+    const cursor = new StateSnapshotCursor(state, () => {
+      this.#cursor = null;
+      state.deferCompaction(false);
+    });
+    this.#cursor = cursor;
+    return cursor;
   }
 }

@@ -18,3 +18,4 @@ export {
 } from "./kv_store.ts";
 export { MvccSnapshotDecodeError, snapshotFormatVersion } from "./snapshot_codec.ts";
 export { revisionOverheadBytes } from "./store_state.ts";
+export type { SnapshotCursor } from "./snapshot_cursor.ts";

@@ -28,6 +28,7 @@
  * @module
  */
 
+import { assert } from "../util/assert.ts";
 import { crc32c, crc32cRange } from "../util/crc32c.ts";
 import { hex } from "../util/bytes.ts";
 import { ByteReader, ByteWriter } from "./byte_io.ts";
@@ -63,10 +64,50 @@ export class MvccSnapshotDecodeError extends Error {
   }
 }
 
+/**
+ * Which part of a state a snapshot holds. The records of each key it
+ * writes are those from `keptFrom(compactRevision)` (when `filterCompacted`)
+ * or the first, up to the last with main ≤ `revision`; keys with none are
+ * left out.
+ */
+export interface SnapshotView {
+  /** The snapshot's current revision: later records are left out. */
+  readonly revision: number;
+  /** The compacted revision written (-1 = never compacted). */
+  readonly compactRevision: number;
+  /** Whether held records that the (deferred) compaction drops are left out. */
+  readonly filterCompacted: boolean;
+  /** How many keys the view holds (the count written in the header). */
+  readonly keyCount: number;
+}
+
+/** The view of `state` as it is now (a deferred compaction counted as done). */
+export function currentView(state: StoreState): SnapshotView {
+  const view = {
+    revision: state.currentRevision,
+    compactRevision: state.compactRevision,
+    filterCompacted: state.compactionDeferred,
+    keyCount: state.indexedKeys,
+  };
+  if (!view.filterCompacted) return view;
+  let keyCount = 0;
+  state.forEachKeyIndex((index) => {
+    if (heldRange(index, view).to > 0) keyCount++;
+  });
+  return { ...view, keyCount };
+}
+
+/** The records of `index` that `view` holds: positions [from, to), or to = 0 for none. */
+function heldRange(index: KeyIndex, view: SnapshotView): { from: number; to: number } {
+  const to = index.countAtOrBefore(view.revision);
+  const from = view.filterCompacted ? index.keptFrom(view.compactRevision) : 0;
+  return from < to ? { from, to } : { from: 0, to: 0 };
+}
+
 /** The snapshot bytes of `state`. */
 export function encodeSnapshot(state: StoreState): Uint8Array {
   const writer = new ByteWriter();
-  writeBody(writer, state);
+  new SnapshotBodyEncoder(state, currentView(state), writer).step(Infinity);
   const body = writer.finish();
   writer.uint32(crc32c(body));
   return writer.finish();
@@ -78,29 +119,114 @@ export function stateChecksum(state: StoreState): number {
   const writer = new ByteWriter((chunk) => {
     crc = crc32c(chunk, crc);
   });
-  writeBody(writer, state);
+  new SnapshotBodyEncoder(state, currentView(state), writer).step(Infinity);
   writer.finish();
   return crc;
 }
 
-function writeBody(w: ByteWriter, state: StoreState): void {
-  for (const byte of MAGIC) w.byte(byte);
-  w.byte(snapshotFormatVersion);
-  w.varint(state.currentRevision);
-  w.varint(state.compactRevision + 1);
-  w.varint(state.indexedKeys);
-  state.forEachKeyIndex((index) => writeKey(w, index));
-}
+/**
+ * Writes the snapshot body (all but the trailing checksum) of one view of
+ * a state, a step at a time. Between steps the state may change in any way
+ * that keeps the view's records (later writes only add records after its
+ * revision, new keys, or removals of keys with no record in the view):
+ * each step finds its place again by key.
+ */
+export class SnapshotBodyEncoder {
+  readonly #state: StoreState;
+  readonly #view: SnapshotView;
+  readonly #w: ByteWriter;
+  /** The last key written or passed over; null before the first. */
+  #after: string | null = null;
+  /** The key being written, null between keys. */
+  #key: KeyIndex | null = null;
+  #next = 0;
+  #to = 0;
+  #previousMain = 0;
+  #keysWritten = 0;
+  #done = false;
 
-function writeKey(w: ByteWriter, index: KeyIndex): void {
-  w.varint(index.key.length);
-  w.binaryString(index.key);
-  w.varint(index.length);
-  let previousMain = 0;
-  index.forEach((record) => {
-    writeRecord(w, record, previousMain);
-    previousMain = record.main;
-  });
+  /** Writes the header at once. */
+  constructor(state: StoreState, view: SnapshotView, writer: ByteWriter) {
+    this.#state = state;
+    this.#view = view;
+    this.#w = writer;
+    for (const byte of MAGIC) writer.byte(byte);
+    writer.byte(snapshotFormatVersion);
+    writer.varint(view.revision);
+    writer.varint(view.compactRevision + 1);
+    writer.varint(view.keyCount);
+  }
+
+  /** Whether the whole body is written. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /**
+   * Writes at least one more record (if any is left) and then stops at
+   * the first record boundary after `budgetBytes` more bytes. Returns
+   * true when the body is complete.
+   */
+  step(budgetBytes: number): boolean {
+    if (this.#done) return true;
+    const stop = this.#w.written + Math.max(1, budgetBytes);
+    if (this.#key !== null && !this.#continueKey(stop)) return false;
+    let finished = true;
+    // A binary string's successor in key order is itself + "\0".
+    const resumeFrom = this.#after === null ? "" : this.#after + "\0";
+    this.#state.scanKeyIndexes(resumeFrom, (index) => {
+      if (this.#w.written >= stop) {
+        finished = false;
+        return false;
+      }
+      if (!this.#beginKey(index)) return true;
+      if (this.#continueKey(stop)) return true;
+      finished = false;
+      return false;
+    });
+    if (!finished) return false;
+    assert(this.#keysWritten === this.#view.keyCount, "mvcc snapshot: key count changed");
+    this.#done = true;
+    return true;
+  }
+
+  /** Starts writing `index`'s key; false when the view holds none of its records. */
+  #beginKey(index: KeyIndex): boolean {
+    const { from, to } = heldRange(index, this.#view);
+    if (to === 0) {
+      this.#after = index.key;
+      return false;
+    }
+    const w = this.#w;
+    w.varint(index.key.length);
+    w.binaryString(index.key);
+    w.varint(to - from);
+    this.#key = index;
+    this.#next = from;
+    this.#to = to;
+    this.#previousMain = 0;
+    return true;
+  }
+
+  /** Writes records of the current key until it ends (true) or the writer reaches `stop`. */
+  #continueKey(stop: number): boolean {
+    const index = this.#key!;
+    const w = this.#w;
+    let next = this.#next;
+    let previousMain = this.#previousMain;
+    do {
+      const record = index.recordAt(next++);
+      writeRecord(w, record, previousMain);
+      previousMain = record.main;
+    } while (next < this.#to && w.written < stop);
+    this.#next = next;
+    this.#previousMain = previousMain;
+    if (next < this.#to) return false;
+    this.#key = null;
+    this.#keysWritten++;
+    this.#after = index.key;
+    return true;
+  }
 }
 
 function writeRecord(w: ByteWriter, record: KeyRevision, previousMain: number): void {

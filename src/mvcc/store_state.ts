@@ -54,7 +54,13 @@ export class StoreState {
   /** -1 until the first compaction (etcd's compactMainRev starts at -1). */
   #compactRevision: number;
   #liveKeys = 0;
+  /** Bytes of every record held, including those whose compaction is deferred. */
   #bytes = 0;
+  /** The revision the held records are physically compacted to (≤ #compactRevision). */
+  #retainedCompactRevision: number;
+  /** Bytes of the records a deferred compaction will drop. */
+  #deferredBytes = 0;
+  #deferring = false;
 
   /** An empty state at revision 1, or a restored one (see {@linkcode StoreState.restore}). */
   constructor(
@@ -67,6 +73,7 @@ export class StoreState {
     this.#log = log;
     this.#currentRevision = currentRevision;
     this.#compactRevision = compactRevision;
+    this.#retainedCompactRevision = compactRevision;
     index.forEach((keyIndex) => {
       if (keyIndex.live) this.#liveKeys++;
       keyIndex.forEach((record) => {
@@ -90,9 +97,24 @@ export class StoreState {
     return this.#liveKeys;
   }
 
-  /** Estimated bytes of all retained records (see {@linkcode revisionOverheadBytes}). */
+  /**
+   * Estimated bytes of all retained records (see {@linkcode
+   * revisionOverheadBytes}), as if every compaction were done: a deferred
+   * compaction does not change it (it feeds the quota, which every member
+   * must judge alike).
+   */
   get approximateBytes(): number {
+    return this.#bytes - this.#deferredBytes;
+  }
+
+  /** Estimated bytes of the records actually held, those a deferred compaction will drop too. */
+  get heldBytes(): number {
     return this.#bytes;
+  }
+
+  /** Whether a compaction is deferred: records before the compacted revision are still held. */
+  get compactionDeferred(): boolean {
+    return this.#retainedCompactRevision < this.#compactRevision;
   }
 
   /** The number of keys with retained history, live or deleted. */
@@ -103,6 +125,14 @@ export class StoreState {
   /** The number of records in the revision log (a mark for {@linkcode rollback}). */
   get logLength(): number {
     return this.#log.length;
+  }
+
+  /**
+   * Calls `visit` on the histories of the keys ≥ `from`, in key order,
+   * until it returns false.
+   */
+  scanKeyIndexes(from: string, visit: (index: KeyIndex) => boolean | void): void {
+    this.#index.scan(from, "", visit);
   }
 
   /** The history of `key`, if any is retained. */
@@ -203,13 +233,47 @@ export class StoreState {
   }
 
   /**
-   * Physical compaction at `rev` (compactRevision < rev ≤ currentRevision):
-   * each key keeps its newest record at or before `rev` (unless a
-   * tombstone) and everything after; keys left empty leave the index.
+   * Compaction at `rev` (compactRevision < rev ≤ currentRevision): each key
+   * keeps its newest record at or before `rev` (unless a tombstone) and
+   * everything after; keys left empty leave the index. While compaction is
+   * deferred (see {@linkcode deferCompaction}) only the compacted revision
+   * moves (reads below it fail at once); the records stay until the
+   * deferral ends.
    */
   compact(rev: number): void {
     assert(rev > this.#compactRevision && rev <= this.#currentRevision, "mvcc: compact range");
     this.#compactRevision = rev;
+    if (!this.#deferring) {
+      this.#compactHeld(rev);
+      return;
+    }
+    let deferred = 0;
+    this.#index.forEach((index) => {
+      for (let i = 0, n = index.keptFrom(rev); i < n; i++) {
+        deferred += recordBytes(index.recordAt(i));
+      }
+    });
+    this.#deferredBytes = deferred;
+  }
+
+  /**
+   * Starts (true) or ends (false) deferring the dropping of compacted
+   * records: while deferred, no record with main ≤ the current revision
+   * leaves the state, so a reader of an older revision can go on. Ending
+   * the deferral performs the deferred compaction.
+   */
+  deferCompaction(defer: boolean): void {
+    this.#deferring = defer;
+    if (defer || !this.compactionDeferred) return;
+    const expected = this.approximateBytes;
+    this.#compactHeld(this.#compactRevision);
+    assert(this.#bytes === expected, "mvcc: deferred compaction dropped other bytes");
+    this.#deferredBytes = 0;
+  }
+
+  /** Drops the held records that compaction at `rev` removes. */
+  #compactHeld(rev: number): void {
+    this.#retainedCompactRevision = rev;
     this.#index.retain((index) => {
       for (const dropped of index.compact(rev)) this.#bytes -= recordBytes(dropped);
       return !index.empty;
@@ -224,6 +288,13 @@ export class StoreState {
     this.#log = kept.concat(log.slice(i));
   }
 
+  /** Whether `record` (of the retained history) survives the compaction at the compacted revision. */
+  #keptByCompaction(record: KeyRevision): boolean {
+    const index = this.#index.get(record.key)!;
+    const kept = index.keptFrom(this.#compactRevision);
+    return kept < index.length && index.recordAt(kept) === record;
+  }
+
   /**
    * The retained records with `fromRev ≤ main ≤ toRev` in (main, sub)
    * order. Records older than the compacted revision are not in the log.
@@ -231,8 +302,13 @@ export class StoreState {
   logBetween(fromRev: number, toRev: number): KeyRevision[] {
     const log = this.#log;
     const out: KeyRevision[] = [];
-    for (let i = firstAtOrAfter(log, fromRev); i < log.length && log[i]!.main <= toRev; i++) {
-      out.push(log[i]!);
+    // While a compaction is deferred the log still holds what it drops:
+    // start at the compacted revision, and there keep only what it keeps.
+    const deferred = this.compactionDeferred ? this.#compactRevision : -1;
+    const from = Math.max(fromRev, deferred);
+    for (let i = firstAtOrAfter(log, from); i < log.length && log[i]!.main <= toRev; i++) {
+      const record = log[i]!;
+      if (record.main !== deferred || this.#keptByCompaction(record)) out.push(record);
     }
     return out;
   }

@@ -50,6 +50,8 @@ export interface MemberSettings {
   readonly quotaBackendBytes: number;
   readonly txnOpsMax: number;
   readonly autoCompaction: AutoCompaction;
+  /** Snapshot bytes written per step between Readys (tests make it tiny); default in limits.ts. */
+  readonly snapshotStepBytes?: number;
   /**
    * Joining a running cluster (`--initial-cluster-state existing`, no data
    * yet): its id, the cluster's id and members as the peers told them.
@@ -212,6 +214,9 @@ function createNode(
     transport,
     hooks: server.hooks((data, index) => StateMachine.restore(data, index, { quotaBytes })),
     pendingProposalsMax: raftPendingProposalsMax,
+    ...(settings.snapshotStepBytes === undefined
+      ? {}
+      : { snapshotStepBytes: settings.snapshotStepBytes }),
   });
 }
 

@@ -221,3 +221,31 @@ Deno.test("membership requests are checked as etcd checks them", async () => {
     await member.stop();
   }
 });
+
+Deno.test("snapshots written in small steps while writes go on restore exactly", async () => {
+  const fs = new MemFileSystem();
+  const tiny = { snapshotCount: 20, snapshotStepBytes: 64 };
+  const member = await start(fs, tiny);
+  const writes = [];
+  for (let i = 0; i < 300; i++) {
+    writes.push(member.server.put(putRequest({ key: bytes(`k${i % 50}`), value: bytes(`v${i}`) })));
+    if (i % 40 === 0) await Promise.all(writes.splice(0));
+  }
+  await Promise.all(writes);
+  await member.server.compact({ revision: 100, physical: true });
+  const before = await member.server.hash();
+  const values = await member.server.range(rangeRequest({ key: bytes("k"), rangeEnd: bytes("l") }));
+  await member.stop();
+  const snaps = fs.readDir("/data/default.etcd/member/snap").filter((n) => n.endsWith(".snap"));
+  assert.ok(snaps.length > 0, "no snapshot was finished");
+  const restarted = await start(fs, tiny);
+  try {
+    assert.equal((await restarted.server.hash()).hash, before.hash);
+    const after = await restarted.server.range(
+      rangeRequest({ key: bytes("k"), rangeEnd: bytes("l") }),
+    );
+    assert.deepEqual(after.kvs, values.kvs);
+  } finally {
+    await restarted.stop();
+  }
+});

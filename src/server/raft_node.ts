@@ -21,6 +21,7 @@ import { Errors, EtcdError, GrpcCode } from "../proto/errors.ts";
 import type { Prng } from "../util/prng.ts";
 import {
   type ConfChange,
+  type ConfState,
   decodeConfChange,
   type Entry,
   type Message,
@@ -36,7 +37,8 @@ import {
 } from "../raft/mod.ts";
 import type { DiskStorage } from "../storage/raft_storage.ts";
 import { compactIndexAfter, snapshotDue, type SnapshotPolicy } from "../storage/snapshot_policy.ts";
-import type { ApplyResult, StateMachine } from "./state_machine.ts";
+import type { ApplyResult, StateMachine, StateSnapshotWriter } from "./state_machine.ts";
+import { snapshotStepBytes } from "../util/limits.ts";
 import type { InternalRequest } from "./entry_codec.ts";
 
 /** Where a member sends its messages (the TCP transport, or nothing for one member). */
@@ -77,6 +79,8 @@ export interface RaftNodeOptions {
   readonly hooks: RaftNodeHooks;
   /** Proposals queued while there is no leader, at most; more are refused. */
   readonly pendingProposalsMax: number;
+  /** Snapshot bytes written per step (default {@linkcode snapshotStepBytes}). */
+  readonly snapshotStepBytes?: number;
 }
 
 interface Proposal {
@@ -117,6 +121,8 @@ export class RaftNode {
   #stopped = false;
   #done: Promise<void> | null = null;
   #snapshotIndex: number;
+  /** A snapshot being written between Readys, with the configuration at its index. */
+  #pendingSnapshot: { writer: StateSnapshotWriter; confState: ConfState } | null = null;
   #leader: NodeId = 0n;
   /** Whether this member led as of the last Ready (its messages may go before its write). */
   #leading = false;
@@ -173,6 +179,8 @@ export class RaftNode {
     this.#stopped = true;
     this.#signal();
     await this.#done;
+    this.#pendingSnapshot?.writer.cancel();
+    this.#pendingSnapshot = null;
     for (const proposal of this.#proposals) proposal.onDropped(Errors.stopped());
     this.#proposals = [];
   }
@@ -253,7 +261,13 @@ export class RaftNode {
       this.#feedInputs();
       this.#feedProposals();
       if (!this.#raw.hasReady()) {
-        await new Promise<void>((resolve) => (this.#wake = resolve));
+        if (this.#pendingSnapshot !== null) {
+          // Nothing to do but the snapshot: a step, then let requests in.
+          this.#stepSnapshot();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        } else {
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+        }
         continue;
       }
       const ready = this.#raw.ready();
@@ -345,6 +359,8 @@ export class RaftNode {
 
   #installSnapshot(data: Uint8Array, index: number): void {
     if (index <= this.#machine.appliedIndex) return;
+    this.#pendingSnapshot?.writer.cancel();
+    this.#pendingSnapshot = null;
     this.#machine = this.#options.hooks.restoreMachine(data, index);
     this.#snapshotIndex = index;
     this.#options.hooks.onSnapshotApplied(index);
@@ -369,13 +385,28 @@ export class RaftNode {
     }
   }
 
+  /** Starts a snapshot when one is due, or takes the next step of the one in progress. */
   #maybeSnapshot(): void {
+    if (this.#pendingSnapshot === null) {
+      const applied = this.#machine.appliedIndex;
+      if (!snapshotDue(this.#options.snapshotPolicy, applied, this.#snapshotIndex)) return;
+      const writer = this.#machine.beginSnapshot();
+      this.#pendingSnapshot = { writer, confState: this.#raw.status().config };
+    }
+    this.#stepSnapshot();
+  }
+
+  /** One step of the snapshot in progress; when it is finished, save it and compact the log. */
+  #stepSnapshot(): void {
+    const pending = this.#pendingSnapshot;
+    const budget = this.#options.snapshotStepBytes ?? snapshotStepBytes;
+    if (pending === null || !pending.writer.step(budget)) return;
+    this.#pendingSnapshot = null;
     const { storage, snapshotPolicy } = this.#options;
-    const applied = this.#machine.appliedIndex;
-    if (!snapshotDue(snapshotPolicy, applied, this.#snapshotIndex)) return;
-    storage.createSnapshot(applied, this.#raw.status().config, this.#machine.snapshot());
-    this.#snapshotIndex = applied;
-    const compactTo = compactIndexAfter(snapshotPolicy, applied, storage.firstIndex());
+    const index = pending.writer.index;
+    storage.createSnapshot(index, pending.confState, pending.writer.result());
+    this.#snapshotIndex = index;
+    const compactTo = compactIndexAfter(snapshotPolicy, index, storage.firstIndex());
     if (compactTo > 0) storage.compact(compactTo);
   }
 }

@@ -47,6 +47,18 @@ export interface StateMachineOptions {
   readonly quotaBytes: number;
 }
 
+/** A state machine snapshot being written step by step ({@linkcode StateMachine.beginSnapshot}). */
+export interface StateSnapshotWriter {
+  /** The applied index the snapshot is of. */
+  readonly index: number;
+  /** Writes about `budgetBytes` more; true when finished. */
+  step(budgetBytes: number): boolean;
+  /** The finished snapshot's data (what {@linkcode StateMachine.snapshot} gave at `index`). */
+  result(): Uint8Array;
+  /** Abandons it. */
+  cancel(): void;
+}
+
 /** The snapshot format's version. */
 const SNAPSHOT_VERSION = 1;
 
@@ -137,6 +149,27 @@ export class StateMachine {
       removed: [...this.#removed],
       kv: this.kv.toSnapshot(),
     });
+  }
+
+  /**
+   * Starts writing the snapshot at the applied index a step at a time, so a
+   * large store never blocks the member: writes may be applied between
+   * steps (the MVCC store keeps the view at this revision).
+   */
+  beginSnapshot(): StateSnapshotWriter {
+    const cursor = this.kv.beginSnapshot();
+    const header = {
+      v: SNAPSHOT_VERSION,
+      applied: this.#appliedIndex,
+      members: [...this.#members.values()],
+      removed: [...this.#removed],
+    };
+    return {
+      index: this.#appliedIndex,
+      step: (budgetBytes) => cursor.step(budgetBytes),
+      result: () => packr.pack({ ...header, kv: cursor.result() }),
+      cancel: () => cursor.cancel(),
+    };
   }
 
   /** The index of the last entry applied. */

@@ -112,3 +112,10 @@ export const peerClusterInfoBytesMax = 1024 * 1024;
  * request, reply): etcd's `GetClusterFromRemotePeers` gives each URL 10 s.
  */
 export const peerClusterInfoTimeoutMs = 10_000;
+
+/**
+ * Bytes of the state machine's snapshot written per step between Readys
+ * (a step should take a few milliseconds, so a large snapshot never stalls
+ * heartbeats or requests).
+ */
+export const snapshotStepBytes = 256 * 1024;
