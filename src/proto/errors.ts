@@ -98,9 +98,10 @@ export const Errors = {
   leaseTtlTooLarge: define("etcdserver: too large lease TTL", C.OutOfRange),
   memberExist: define("etcdserver: member ID already exist", C.FailedPrecondition),
   peerUrlExist: define("etcdserver: Peer URLs already exists", C.FailedPrecondition),
+  /** etcd 3.4's gateway answers this one with code Unknown (500): it is not in its gRPC table. */
   memberNotEnoughStarted: define(
     "etcdserver: re-configuration failed due to not enough started members",
-    C.FailedPrecondition,
+    C.Unknown,
   ),
   memberBadUrls: define("etcdserver: given member URLs are invalid", C.InvalidArgument),
   memberNotFound: define("etcdserver: member not found", C.NotFound),

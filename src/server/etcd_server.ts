@@ -63,6 +63,11 @@ export interface EtcdServerOptions {
   readonly requestBytesMax: number;
   readonly txnOpsMax: number;
   readonly quotaBytes: number;
+  /**
+   * etcd's --strict-reconfig-check: refuse a membership change after which
+   * too few started members would be left for a quorum.
+   */
+  readonly strictReconfigCheck: boolean;
   /** Heartbeat intervals after which an unanswered ReadIndex round is asked again. */
   readonly readRetryTicks: number;
   readonly log: Logger;
@@ -321,6 +326,9 @@ export class EtcdServer implements EtcdService {
     if (request.isLearner && machine.members().filter((m) => m.isLearner).length >= learnersMax) {
       throw Errors.tooManyLearners();
     }
+    if (!request.isLearner) {
+      this.#checkEnoughStarted(machine.members(), null, { started: 0, total: 1 });
+    }
     const id = memberIdOf(urls, "", Math.floor(Date.now() / 1000));
     const member: Member = {
       id,
@@ -343,7 +351,12 @@ export class EtcdServer implements EtcdService {
     request: MemberRemoveRequest,
     options?: RequestOptions,
   ): Promise<MemberRemoveResponse> {
-    if (this.#raftNode().machine.member(request.id) === undefined) throw Errors.memberNotFound();
+    const machine = this.#raftNode().machine;
+    const removing = machine.member(request.id);
+    if (removing === undefined) throw Errors.memberNotFound();
+    if (!removing.isLearner) {
+      this.#checkEnoughStarted(machine.members(), request.id, { started: 0, total: 0 });
+    }
     const applied = await this.#proposeConfChange("removeNode", request.id, null, options);
     return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
   }
@@ -357,6 +370,8 @@ export class EtcdServer implements EtcdService {
     if (member === undefined) throw Errors.memberNotFound();
     if (!member.isLearner) throw Errors.memberNotLearner();
     if (!learnerReady(node, request.id)) throw Errors.learnerNotReady();
+    // etcd counts the learner being promoted as started.
+    this.#checkEnoughStarted(node.machine.members(), null, { started: 1, total: 1 });
     const applied = await this.#proposeConfChange("addNode", request.id, member, options);
     return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
   }
@@ -378,6 +393,24 @@ export class EtcdServer implements EtcdService {
       options,
     );
     return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
+  }
+
+  /**
+   * etcd's IsReadyToAdd/Remove/PromoteVotingMember: after the change, the
+   * voters that have started (published their name) must still make a
+   * quorum. `without` is a voter leaving; `joining` the voters a change adds.
+   */
+  #checkEnoughStarted(
+    members: readonly Member[],
+    without: bigint | null,
+    joining: { readonly started: number; readonly total: number },
+  ): void {
+    if (!this.#options.strictReconfigCheck) return;
+    const voters = members.filter((m) => !m.isLearner && m.id !== without);
+    const started = voters.filter((m) => m.name !== "").length + joining.started;
+    const total = voters.length + joining.total;
+    if (joining.started === 0 && started === 1 && total === 2) return; // growing a single member
+    if (started < Math.floor(total / 2) + 1) throw Errors.memberNotEnoughStarted();
   }
 
   #proposeConfChange(

@@ -50,6 +50,8 @@ export interface MemberSettings {
   readonly quotaBackendBytes: number;
   readonly txnOpsMax: number;
   readonly autoCompaction: AutoCompaction;
+  /** etcd's --strict-reconfig-check (default true). */
+  readonly strictReconfigCheck?: boolean;
   /** Snapshot bytes written per step between Readys (tests make it tiny); default in limits.ts. */
   readonly snapshotStepBytes?: number;
   /**
@@ -162,6 +164,7 @@ function createServer(settings: MemberSettings, opened: Opened, log: Logger): Et
     txnOpsMax: settings.txnOpsMax,
     quotaBytes: opened.quotaBytes,
     readRetryTicks: Math.max(1, Math.round(500 / settings.heartbeatIntervalMs)),
+    strictReconfigCheck: settings.strictReconfigCheck ?? true,
     log,
   });
 }

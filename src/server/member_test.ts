@@ -249,3 +249,26 @@ Deno.test("snapshots written in small steps while writes go on restore exactly",
     await restarted.stop();
   }
 });
+
+Deno.test("--strict-reconfig-check refuses a change that leaves too few started voters", async () => {
+  const member = await start(new MemFileSystem());
+  try {
+    // The member publishes its name at start; wait until it has.
+    for (let i = 0; i < 100 && (await member.server.memberList()).members[0]!.name === ""; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const first = await member.server.memberAdd({
+      peerUrls: ["http://127.0.0.1:1"],
+      isLearner: false,
+    });
+    assert.equal(first.members.length, 2); // growing a single member is allowed
+    await assert.rejects(
+      member.server.memberAdd({ peerUrls: ["http://127.0.0.1:2"], isLearner: false }),
+      (error: unknown) =>
+        error instanceof EtcdError && error.code === 2 &&
+        error.message === "etcdserver: re-configuration failed due to not enough started members",
+    );
+  } finally {
+    await member.stop();
+  }
+});

@@ -222,6 +222,7 @@ export function settingsOf(config: ServeConfig): MemberSettings {
     quotaBackendBytes: config.quotaBackendBytes,
     txnOpsMax: config.txnOpsMax,
     autoCompaction: config.autoCompaction,
+    strictReconfigCheck: config.strictReconfigCheck,
   };
 }
 
