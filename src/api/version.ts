@@ -5,8 +5,8 @@
  * @module
  */
 
-/** The etcd server version etcd-ts is compatible with (`etcdserver`). */
-export const ETCD_SERVER_VERSION = "3.4.23";
-
-/** The cluster version etcd-ts reports (`etcdcluster`). */
-export const ETCD_CLUSTER_VERSION = "3.4.0";
+export {
+  ETCD_CLUSTER_VERSION,
+  /** The etcd server version etcd-ts is compatible with (`etcdserver`). */
+  ETCD_COMPAT_VERSION as ETCD_SERVER_VERSION,
+} from "../util/version.ts";

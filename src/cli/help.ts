@@ -7,14 +7,15 @@
  */
 
 import { goQuote } from "../util/go_strconv.ts";
+import { API_VERSION, ETCD_COMPAT_VERSION } from "../util/version.ts";
 import { type Command, flagsOf, subcommandsOf, useLine } from "./command.ts";
 import type { FlagSpec } from "./flags.ts";
 import { tabwriterFormat } from "./tabwriter.ts";
 
-/** The etcdctl version ctl claims (`etcdctl version`, help `VERSION:`). */
-export const ETCDCTL_VERSION = "3.4.23";
+/** etcdctl's version, as the etcd release etcd-ts reproduces. */
+export const ETCDCTL_VERSION = ETCD_COMPAT_VERSION;
 /** The API version ctl claims. */
-export const ETCDCTL_API_VERSION = "3.4";
+export const ETCDCTL_API_VERSION = API_VERSION;
 
 function sortFlags(specs: readonly FlagSpec[]): FlagSpec[] {
   return specs.filter((f) => !f.hidden).sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -43,6 +43,7 @@ import {
 import type { ConfChange, ConfChangeType, ReadState, SoftState } from "../raft/mod.ts";
 import { encodeConfChangeContext, encodeRequest, type InternalRequest } from "./entry_codec.ts";
 import { memberIdOf } from "./ids.ts";
+import { ETCD_COMPAT_VERSION } from "../util/version.ts";
 import { parseEtcdUrls, UrlError } from "../util/go_url.ts";
 import { ReadBarrier } from "./read_barrier.ts";
 import type { RaftNode, RaftNodeHooks } from "./raft_node.ts";
@@ -50,9 +51,6 @@ import type { EtcdService, RequestOptions } from "./service.ts";
 import { type ApplyResult, StateMachine, txnHasWrite } from "./state_machine.ts";
 import { WaitRegistry } from "./wait.ts";
 import type { Logger } from "./logger.ts";
-
-/** The etcd version this member claims compatibility with (etcdctl and clients read it). */
-export const ETCD_COMPAT_VERSION = "3.4.23";
 
 /** How the server judges and times requests. */
 export interface EtcdServerOptions {

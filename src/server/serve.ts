@@ -7,7 +7,7 @@
  * @module
  */
 
-import { VERSION } from "../util/version.ts";
+import { ETCD_COMPAT_VERSION, VERSION } from "../util/version.ts";
 import { DenoFileSystem } from "../storage/deno_fs.ts";
 import { WalCorruptError } from "../storage/wal/mod.ts";
 import {
@@ -21,7 +21,6 @@ import { ConfigError } from "./flags.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { DataDirError, memberDirOf } from "./bootstrap.ts";
 import { DiskStorage } from "../storage/raft_storage.ts";
-import { ETCD_COMPAT_VERSION } from "./etcd_server.ts";
 import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
 import type { EtcdService } from "./service.ts";
 

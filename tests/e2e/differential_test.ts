@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { b64, cleanEnv, MemberProcess } from "./_member_process.ts";
 import { TRANSCRIPT_REQUESTS } from "./_transcript_requests.ts";
+import { freePort } from "./_cluster.ts";
 
 const ETCD_BINARY = "/usr/bin/etcd";
 
@@ -18,13 +19,6 @@ function etcdInstalled(): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 /** A real etcd on loopback. */

@@ -22,7 +22,7 @@ import {
   peerClusterInfoTimeoutMs,
   peerReadBufferBytes,
   peerWriteBytesMax,
-} from "./limits.ts";
+} from "../../util/limits.ts";
 import {
   type ClusterInfo,
   decodeFrame,

@@ -20,11 +20,8 @@ import type { LogFields, Logger } from "../logger.ts";
 import type { PeerConn } from "./address.ts";
 import { PeerProtocolError } from "./codec.ts";
 import { framePayload, readFrames, writeAll } from "./frame.ts";
-import {
-  peerClusterInfoBytesMax,
-  peerHandshakeFrameBytesMax,
-  type TransportLimits,
-} from "./limits.ts";
+import { peerClusterInfoBytesMax, peerHandshakeFrameBytesMax } from "../../util/limits.ts";
+import { type TransportLimits } from "./limits.ts";
 import { SnapshotAssembler } from "./snapshot_stream.ts";
 import {
   type ClusterInfoRequest,

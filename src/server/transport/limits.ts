@@ -1,46 +1,25 @@
 /**
- * The peer transport's limits, units last. They are the defaults of
- * {@linkcode TransportLimits}; a transport may be given smaller ones (tests)
- * and checks them at construction with {@linkcode transportLimits}.
+ * The peer transport's limits as one object (their values live in
+ * util/limits.ts): the defaults of {@linkcode TransportLimits}; a transport
+ * may be given smaller ones (tests) and checks them at construction with
+ * {@linkcode transportLimits}.
  *
  * @module
  */
 
 import {
-  peerClusterInfoBytesMax,
-  peerClusterInfoTimeoutMs,
   peerDialTimeoutMs,
   peerFrameBytesMax,
-  peerHandshakeFrameBytesMax,
   peerHandshakeTimeoutMs,
   peerQueueBytesMax,
   peerQueueMessagesMax,
   peerReadBufferBytes,
   peerReconnectBackoffMaxMs,
   peerReconnectBackoffMinMs,
-  peerReplyFrameBytesMax,
   peerWriteBytesMax,
   snapshotBytesMax,
   snapshotChunkBytes,
 } from "../../util/limits.ts";
-
-/** The transport's limits live with every other limit in util/limits.ts. */
-export {
-  peerClusterInfoBytesMax,
-  peerClusterInfoTimeoutMs,
-  peerDialTimeoutMs,
-  peerFrameBytesMax,
-  peerHandshakeFrameBytesMax,
-  peerHandshakeTimeoutMs,
-  peerQueueBytesMax,
-  peerQueueMessagesMax,
-  peerReadBufferBytes,
-  peerReconnectBackoffMaxMs,
-  peerReconnectBackoffMinMs,
-  peerReplyFrameBytesMax,
-  peerWriteBytesMax,
-  snapshotChunkBytes,
-};
 
 /** Every limit of a transport. */
 export interface TransportLimits {

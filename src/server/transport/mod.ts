@@ -40,25 +40,7 @@ export {
   type PeerListen,
   type PeerListener,
 } from "./address.ts";
-export {
-  DEFAULT_TRANSPORT_LIMITS,
-  peerClusterInfoBytesMax,
-  peerClusterInfoTimeoutMs,
-  peerDialTimeoutMs,
-  peerFrameBytesMax,
-  peerHandshakeFrameBytesMax,
-  peerHandshakeTimeoutMs,
-  peerQueueBytesMax,
-  peerQueueMessagesMax,
-  peerReadBufferBytes,
-  peerReconnectBackoffMaxMs,
-  peerReconnectBackoffMinMs,
-  peerReplyFrameBytesMax,
-  peerWriteBytesMax,
-  snapshotChunkBytes,
-  type TransportLimits,
-  transportLimits,
-} from "./limits.ts";
+export { DEFAULT_TRANSPORT_LIMITS, type TransportLimits, transportLimits } from "./limits.ts";
 export { decodeMessage, encodeMessage, PeerProtocolError } from "./codec.ts";
 export { type ClusterInfo, type ClusterInfoSource, PEER_PROTOCOL_VERSION } from "./wire.ts";
 export { RecordingHandler, waitFor } from "./transport_fixtures.ts";

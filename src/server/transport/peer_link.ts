@@ -21,7 +21,8 @@ import { parsePeerUrl, type PeerConn, type PeerConnector } from "./address.ts";
 import { Backoff } from "./backoff.ts";
 import { PeerProtocolError } from "./codec.ts";
 import { FRAME_HEADER_BYTES, framePayload, FrameQueue, readFrames, writeAll } from "./frame.ts";
-import { peerReplyFrameBytesMax, type TransportLimits } from "./limits.ts";
+import { peerReplyFrameBytesMax } from "../../util/limits.ts";
+import { type TransportLimits } from "./limits.ts";
 import { OutgoingSnapshot } from "./snapshot_stream.ts";
 import type { SnapshotDeliveryStatus } from "./transport.ts";
 import {
