@@ -13,7 +13,11 @@ const EMPTY = new Uint8Array(0);
  */
 export async function readBody(request: Request, bytesMax: number): Promise<Uint8Array | null> {
   const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > bytesMax) return null;
+  if (declared !== null) {
+    // Framed by its Content-Length (the server never reads past it): one read.
+    if (Number(declared) > bytesMax) return null;
+    return await request.bytes();
+  }
   const body = request.body;
   if (body === null) return EMPTY;
   const reader = body.getReader();
