@@ -43,6 +43,12 @@ import { WriteTxn } from "./write_txn.ts";
 export interface KvStoreOptions {
   /** Whether a lease exists (puts with a missing lease fail); default: no lease exists. */
   readonly leaseExists?: (lease: bigint) => boolean;
+  /**
+   * Told of every change once it is made, with its revision and events
+   * (each with the key before the change as prevKv): what watchers and
+   * lease bookkeeping follow. Not called for a write that changed nothing.
+   */
+  readonly onWrite?: (revision: number, events: readonly Event[]) => void;
 }
 
 /** The answer to a range: the header revision is the store's current revision. */
@@ -106,6 +112,7 @@ function noLeases(_lease: bigint): boolean {
 export class KvStore {
   #state: StoreState;
   readonly #leaseExists: (lease: bigint) => boolean;
+  readonly #onWrite: ((revision: number, events: readonly Event[]) => void) | undefined;
   readonly #reader: RangeReader;
   #cursor: SnapshotCursor | null = null;
 
@@ -113,6 +120,7 @@ export class KvStore {
   constructor(options: KvStoreOptions = {}) {
     this.#state = new StoreState();
     this.#leaseExists = options.leaseExists ?? noLeases;
+    this.#onWrite = options.onWrite;
     this.#reader = {
       rangeKeys: (key: string, end: string | null, ro: RangeKeysOptions): RangeKeysResult =>
         this.#state.rangeKeys(key, end, this.#state.currentRevision, ro),
@@ -184,14 +192,16 @@ export class KvStore {
       w.abort();
       throw error;
     }
-    return { revision: w.end(), prevKv: w.events[0]!.prevKv, events: w.events };
+    const revision = this.#end(w);
+    return { revision, prevKv: w.events[0]!.prevKv, events: w.events };
   }
 
   /** etcd's DeleteRange; deleting nothing leaves the revision alone. */
   deleteRange(req: DeleteRangeRequest): DeleteRangeResult {
     const w = new WriteTxn(this.#state);
     const resp = applyDeleteRange(w, req);
-    return { revision: w.end(), deleted: resp.deleted, prevKvs: resp.prevKvs, events: w.events };
+    const revision = this.#end(w);
+    return { revision, deleted: resp.deleted, prevKvs: resp.prevKvs, events: w.events };
   }
 
   /**
@@ -214,7 +224,15 @@ export class KvStore {
       w.abort();
       throw error;
     }
-    return { revision: w.end(), succeeded: path.succeeded, responses, events: w.events };
+    const revision = this.#end(w);
+    return { revision, succeeded: path.succeeded, responses, events: w.events };
+  }
+
+  /** Ends a write and tells the observer of its events. */
+  #end(w: WriteTxn): number {
+    const revision = w.end();
+    if (w.events.length > 0) this.#onWrite?.(revision, w.events);
+    return revision;
   }
 
   /**

@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { EtcdError } from "../proto/errors.ts";
 import { KvStore } from "./kv_store.ts";
 import { revisionOverheadBytes } from "./store_state.ts";
-import { allAt, b, deleteOf, eventText, kvText, putOf, rangeOf, storeWith } from "./_testing.ts";
+import {
+  allAt,
+  b,
+  deleteOf,
+  eventText,
+  kvText,
+  putOf,
+  rangeOf,
+  storeWith,
+  txnOf,
+} from "./_testing.ts";
 
 function assertEtcdError(fn: () => unknown, message: string): void {
   assert.throws(fn, (error: unknown) => error instanceof EtcdError && error.message === message);
@@ -151,4 +161,21 @@ Deno.test("a value viewing a larger buffer is copied; others are kept by referen
   const own = new Uint8Array([7]);
   store.put({ ...putOf("own"), value: own });
   assert.equal(store.range(rangeOf("own")).kvs[0]!.value, own);
+});
+
+Deno.test("onWrite: every change is told once with its revision and events; nothing else is", () => {
+  const told: string[] = [];
+  const store = new KvStore({
+    onWrite: (revision, events) => told.push(`${revision}: ${events.map(eventText).join(", ")}`),
+  });
+  store.put(putOf("a", "1"));
+  store.put(putOf("b", "2"));
+  store.deleteRange(deleteOf("zzz")); // deletes nothing: no revision, nothing told
+  store.txn(txnOf([], [{ requestPut: putOf("a", "3") }, { requestDeleteRange: deleteOf("b") }]));
+  assert.throws(() => store.put(putOf("c", "4", { ignoreValue: true }))); // refused: nothing told
+  store.deleteRange(deleteOf("a"));
+  assert.deepEqual(told.map((line) => line.split(":")[0]), ["2", "3", "4", "5"]);
+  assert.equal(told.length, 4);
+  assert.match(told[2]!, /^4: PUT a=3 .*, DELETE b/);
+  assert.match(told[3]!, /^5: DELETE a/);
 });
