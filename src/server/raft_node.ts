@@ -123,6 +123,12 @@ export class RaftNode {
   #snapshotIndex: number;
   /** A snapshot being written between Readys, with the configuration at its index. */
   #pendingSnapshot: { writer: StateSnapshotWriter; confState: ConfState } | null = null;
+  /**
+   * A finished snapshot being saved to disk while Readys go on (its file is
+   * written and fsynced off the event loop; see DiskStorage.createSnapshotAsync);
+   * settles once it is saved and the log compacted, or the failure reported.
+   */
+  #savingSnapshot: Promise<void> | null = null;
   #leader: NodeId = 0n;
   /** Whether this member led as of the last Ready (its messages may go before its write). */
   #leading = false;
@@ -181,6 +187,9 @@ export class RaftNode {
     await this.#done;
     this.#pendingSnapshot?.writer.cancel();
     this.#pendingSnapshot = null;
+    // A snapshot being saved is let finish (the owner closes the storage
+    // next); a failure of it goes to onFatal, never here.
+    await this.#savingSnapshot;
     for (const proposal of this.#proposals) proposal.onDropped(Errors.stopped());
     this.#proposals = [];
   }
@@ -359,6 +368,8 @@ export class RaftNode {
 
   #installSnapshot(data: Uint8Array, index: number): void {
     if (index <= this.#machine.appliedIndex) return;
+    // A local snapshot still being saved is older: the storage drops it when
+    // its file is done (no marker), and #snapshotSaved never moves back.
     this.#pendingSnapshot?.writer.cancel();
     this.#pendingSnapshot = null;
     this.#machine = this.#options.hooks.restoreMachine(data, index);
@@ -388,6 +399,7 @@ export class RaftNode {
   /** Starts a snapshot when one is due, or takes the next step of the one in progress. */
   #maybeSnapshot(): void {
     if (this.#pendingSnapshot === null) {
+      if (this.#savingSnapshot !== null) return; // one at a time: the last is still being saved
       const applied = this.#machine.appliedIndex;
       if (!snapshotDue(this.#options.snapshotPolicy, applied, this.#snapshotIndex)) return;
       const writer = this.#machine.beginSnapshot();
@@ -396,17 +408,41 @@ export class RaftNode {
     this.#stepSnapshot();
   }
 
-  /** One step of the snapshot in progress; when it is finished, save it and compact the log. */
+  /**
+   * One step of the snapshot in progress; when it is finished, starts
+   * saving it (the loop goes on meanwhile) and compacts the log once saved.
+   */
   #stepSnapshot(): void {
     const pending = this.#pendingSnapshot;
     const budget = this.#options.snapshotStepBytes ?? snapshotStepBytes;
     if (pending === null || !pending.writer.step(budget)) return;
     this.#pendingSnapshot = null;
-    const { storage, snapshotPolicy } = this.#options;
     const index = pending.writer.index;
-    storage.createSnapshot(index, pending.confState, pending.writer.result());
-    this.#snapshotIndex = index;
+    const data = pending.writer.result();
+    this.#savingSnapshot = this.#options.storage
+      .createSnapshotAsync(index, pending.confState, data)
+      .then((saved) => {
+        if (saved !== null) this.#snapshotSaved(index);
+      })
+      .catch((error: unknown) => this.#snapshotFailed(error))
+      .finally(() => (this.#savingSnapshot = null));
+  }
+
+  /**
+   * The snapshot at `index` is durable, its WAL marker too: the in-memory
+   * log may now drop what it covers (all but the catch-up entries).
+   */
+  #snapshotSaved(index: number): void {
+    const { storage, snapshotPolicy } = this.#options;
+    this.#snapshotIndex = Math.max(this.#snapshotIndex, index);
     const compactTo = compactIndexAfter(snapshotPolicy, index, storage.firstIndex());
     if (compactTo > 0) storage.compact(compactTo);
+  }
+
+  /** A snapshot could not be saved: as a failed WAL write, the member must stop. */
+  #snapshotFailed(error: unknown): void {
+    this.#stopped = true;
+    this.#signal();
+    this.#options.hooks.onFatal(error);
   }
 }

@@ -2,7 +2,8 @@
  * {@linkcode DenoFileSystem}: the {@linkcode FileSystem} on Deno's file API.
  * Reads and writes are synchronous (they touch only the page cache); `sync`
  * is Deno's asynchronous `syncData` (fdatasync on a worker thread), so the
- * event loop keeps running while a flush is under way.
+ * event loop keeps running while a flush is under way. `writeAtAsync` and
+ * `syncDirAsync` run on Deno's blocking-task pool as well (snapshot files).
  *
  * @module
  */
@@ -53,6 +54,15 @@ class DenoFileHandle implements FileHandle {
     let written = 0;
     while (written < bytes.length) {
       written += this.#file.writeSync(bytes.subarray(written));
+    }
+  }
+
+  async writeAtAsync(bytes: Uint8Array, offset: number): Promise<void> {
+    checkOffset(offset, this.#path);
+    await this.#file.seek(offset, Deno.SeekMode.Start);
+    let written = 0;
+    while (written < bytes.length) {
+      written += await this.#file.write(bytes.subarray(written));
     }
   }
 
@@ -156,6 +166,22 @@ export class DenoFileSystem implements FileSystem {
     const dir = onPath(path, () => Deno.openSync(path, { read: true }));
     try {
       dir.syncSync();
+    } catch (error) {
+      if (!isDirSyncRefused(error)) throw error;
+    } finally {
+      dir.close();
+    }
+  }
+
+  async syncDirAsync(path: string): Promise<void> {
+    let dir: Deno.FsFile;
+    try {
+      dir = await Deno.open(path, { read: true });
+    } catch (error) {
+      mapError(error, path);
+    }
+    try {
+      await dir.sync();
     } catch (error) {
       if (!isDirSyncRefused(error)) throw error;
     } finally {

@@ -2,7 +2,8 @@
  * The file system as the storage layer sees it: a small synchronous
  * interface for writes and reads (page-cache speed) with an asynchronous
  * data sync, so a flush never blocks the event loop and batches keep forming
- * while it runs (group commit). Two implementations: the real one on Deno's
+ * while it runs (group commit). Large writes (snapshot files) and their
+ * directory sync have asynchronous variants too. Two implementations: the real one on Deno's
  * file API ({@linkcode DenoFileSystem} in `deno_fs.ts`) and an in-memory one
  * that tells written from synced data and can crash (`mem_fs.ts`).
  *
@@ -15,6 +16,12 @@
 export interface FileHandle {
   /** Writes all of `bytes` at byte `offset`. */
   writeAt(bytes: Uint8Array, offset: number): void;
+  /**
+   * The same without blocking the event loop (the copy runs off the main
+   * thread): for large writes such as a snapshot file. Do not start another
+   * write or read on this handle before it settles.
+   */
+  writeAtAsync(bytes: Uint8Array, offset: number): Promise<void>;
   /** Reads up to `length` bytes at `offset` (fewer at the end of the file). */
   readAt(offset: number, length: number): Uint8Array;
   /** The file's size in bytes. */
@@ -55,6 +62,8 @@ export interface FileSystem {
   remove(path: string): void;
   /** Makes a directory's entries (creations, renames, removals) durable. */
   syncDir(path: string): void;
+  /** The same without blocking the event loop. */
+  syncDirAsync(path: string): Promise<void>;
 }
 
 /** A path does not exist. */

@@ -224,6 +224,29 @@ const CASES: Record<string, Case> = {
     assert.equal(text(fs.readFile(joinPath(root, "r"))), "contents");
     assert.throws(() => fs.readFile(joinPath(root, "r2")), FileNotFoundError);
   },
+  "writeAtAsync: writes as writeAt does, at offsets, large data whole": async (fs, root) => {
+    const file = fs.open(joinPath(root, "async"), { create: true, write: true });
+    await file.writeAtAsync(bytes("abcdef"), 0);
+    await file.writeAtAsync(bytes("XY"), 2);
+    file.writeAt(bytes("!"), 6);
+    await file.writeAtAsync(bytes("Z"), 10);
+    assert.equal(text(file.readAt(0, 7)), "abXYef!");
+    assert.equal(file.size(), 11);
+    const large = new Uint8Array(3 * 1024 * 1024 + 5).map((_, i) => i % 251);
+    await file.writeAtAsync(large, 11);
+    await file.sync();
+    assert.equal(file.size(), 11 + large.length);
+    assert.deepEqual(file.readAt(11, large.length), large);
+    file.close();
+    const readOnly = fs.open(joinPath(root, "async"));
+    await assert.rejects(readOnly.writeAtAsync(bytes("x"), 0));
+    readOnly.close();
+  },
+  "syncDirAsync: syncs a directory, a missing one throws FileNotFoundError": async (fs, root) => {
+    writeFile(fs, joinPath(root, "entry"), bytes("1"));
+    await fs.syncDirAsync(root);
+    await assert.rejects(fs.syncDirAsync(joinPath(root, "no_dir")), FileNotFoundError);
+  },
   "writeFileAtomic: writes, replaces, leaves no .tmp behind": (fs, root) => {
     writeFileAtomic(fs, root, "atomic", bytes("a long first version"));
     assert.equal(text(fs.readFile(joinPath(root, "atomic"))), "a long first version");
@@ -464,6 +487,60 @@ Deno.test("MemFileSystem: syncCount and syncDirCount count successful syncs", as
   writeFileAtomic(fs, "/d", "g", bytes("g"));
   assert.equal(fs.syncCount, 3);
   assert.equal(fs.syncDirCount, 2);
+});
+
+Deno.test("MemFileSystem asyncGate: holds writeAtAsync, sync and syncDirAsync until released", async () => {
+  const fs = durableFixture();
+  durableFile(fs, "/d/f", bytes(""));
+  const seen: string[] = [];
+  let release = () => {};
+  fs.asyncGate = (op) => {
+    seen.push(`${op.kind} ${op.path}`);
+    return new Promise<void>((resolve) => (release = resolve));
+  };
+  const file = fs.open("/d/f", { write: true });
+  const write = file.writeAtAsync(bytes("abc"), 0);
+  await Promise.resolve();
+  assert.equal(file.size(), 0, "not written while held");
+  release();
+  await write;
+  assert.equal(text(fs.readFile("/d/f")), "abc");
+  const sync = file.sync();
+  const syncs = fs.syncCount;
+  await Promise.resolve();
+  assert.equal(fs.syncCount, syncs, "not synced while held");
+  release();
+  await sync;
+  assert.equal(fs.syncCount, syncs + 1);
+  const dirSync = fs.syncDirAsync("/d");
+  release();
+  await dirSync;
+  assert.deepEqual(seen, ["write /d/f", "sync /d/f", "syncDir /d"]);
+  fs.asyncGate = null;
+  await file.sync(); // no gate: at once
+  assert.equal(seen.length, 3);
+  file.close();
+});
+
+Deno.test("MemFileSystem asyncGate: a crash while an async write is held makes it fail", async () => {
+  const fs = durableFixture();
+  durableFile(fs, "/d/f", bytes("old"));
+  let release = () => {};
+  fs.asyncGate = () => new Promise<void>((resolve) => (release = resolve));
+  const file = fs.open("/d/f", { write: true });
+  const write = file.writeAtAsync(bytes("new"), 0);
+  await Promise.resolve();
+  fs.crash();
+  release();
+  await assert.rejects(write, /before a crash/);
+  assert.equal(text(fs.readFile("/d/f")), "old");
+});
+
+Deno.test("MemFileSystem failNextSync: applies to syncDirAsync", async () => {
+  const fs = durableFixture();
+  fs.failNextSync("/d");
+  await assert.rejects(fs.syncDirAsync("/d"), /injected fault/);
+  await fs.syncDirAsync("/d");
 });
 
 Deno.test("MemFileSystem snapshotFiles: written and durable data by path", () => {

@@ -170,11 +170,22 @@ function newDir(): DirNode {
   return { kind: "dir", entries: new Map(), durable: new Map(), failNextSync: false };
 }
 
+/** An asynchronous operation about to take effect (see {@linkcode MemFileSystem.asyncGate}). */
+export interface MemAsyncOp {
+  readonly kind: "write" | "sync" | "syncDir";
+  /** The file (as it was opened) or directory. */
+  readonly path: string;
+}
+
+/** Awaited before an asynchronous operation takes effect. */
+export type MemAsyncGate = (op: MemAsyncOp) => Promise<void> | void;
+
 /** State shared by a file system and its handles. */
 class Disk {
   epoch = 0;
   syncCount = 0;
   syncDirCount = 0;
+  gate: MemAsyncGate | null = null;
 }
 
 function checkNonNegative(value: number, what: string, path: string): void {
@@ -221,6 +232,12 @@ class MemFileHandle implements FileHandle {
     this.#node.data.write(bytes, offset);
   }
 
+  async writeAtAsync(bytes: Uint8Array, offset: number): Promise<void> {
+    this.#check(true);
+    await this.#disk.gate?.({ kind: "write", path: this.#path });
+    this.writeAt(bytes, offset);
+  }
+
   readAt(offset: number, length: number): Uint8Array {
     this.#check(false);
     checkNonNegative(offset, "offset", this.#path);
@@ -243,12 +260,19 @@ class MemFileHandle implements FileHandle {
   }
 
   sync(): Promise<void> {
+    const gate = this.#disk.gate;
+    if (gate !== null) return this.#gatedSync(gate);
     try {
       this.syncSync();
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  async #gatedSync(gate: MemAsyncGate): Promise<void> {
+    await gate({ kind: "sync", path: this.#path });
+    this.syncSync();
   }
 
   syncSync(): void {
@@ -344,6 +368,22 @@ export class MemFileSystem implements FileSystem {
     return this.#disk.syncDirCount;
   }
 
+  /**
+   * Tests' hold on the asynchronous operations (a handle's `writeAtAsync`
+   * and `sync`, `syncDirAsync`): when set, each awaits it before taking
+   * effect, so a test can keep one in flight, crash in the middle, never
+   * let it finish, or fail it (a rejection fails the operation, as an I/O
+   * error would). When null, `sync` takes effect at once and the others
+   * after a microtask.
+   */
+  get asyncGate(): MemAsyncGate | null {
+    return this.#disk.gate;
+  }
+
+  set asyncGate(gate: MemAsyncGate | null) {
+    this.#disk.gate = gate;
+  }
+
   open(path: string, options: OpenOptions = {}): FileHandle {
     const createNew = options.createNew === true;
     const create = createNew || options.create === true;
@@ -412,6 +452,11 @@ export class MemFileSystem implements FileSystem {
     if (!dir.entries.delete(name)) {
       throw new FileNotFoundError(`Cannot remove "${path}": no such file or directory`);
     }
+  }
+
+  async syncDirAsync(path: string): Promise<void> {
+    await this.#disk.gate?.({ kind: "syncDir", path });
+    this.syncDir(path);
   }
 
   syncDir(path: string): void {

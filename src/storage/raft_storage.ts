@@ -5,6 +5,9 @@
  * the core reads from; {@linkcode DiskStorage.sync} makes them durable with
  * one asynchronous fdatasync, so batches keep forming while it runs.
  * Snapshots go to `snap/` (atomically, synced) with a marker in the WAL.
+ * A member's own snapshots are saved without blocking the event loop
+ * ({@linkcode DiskStorage.createSnapshotAsync}): file first, then the marker,
+ * then old segments released once the marker is durable.
  *
  * Layout of a member directory, as etcd's: `<member>/wal/` and `<member>/snap/`.
  * Recovery loads the newest snapshot whose marker the WAL holds and replays
@@ -22,6 +25,7 @@ import {
   MemoryStorage,
   type Storage,
 } from "../raft/storage.ts";
+import { SnapOutOfDateError } from "../raft/errors.ts";
 import type { FileSystem } from "./fs.ts";
 import { joinPath, parentDir } from "./fs.ts";
 import { Snapshotter } from "./snap/snapshotter.ts";
@@ -54,6 +58,9 @@ export class DiskStorage implements Storage {
   readonly #wal: Wal;
   readonly #snapshotter: Snapshotter;
   readonly #memory: MemoryStorage;
+  /** The index of the snapshot createSnapshotAsync is saving, or null. */
+  #saving: number | null = null;
+  #closed = false;
 
   private constructor(wal: Wal, snapshotter: Snapshotter, memory: MemoryStorage) {
     this.#wal = wal;
@@ -160,6 +167,7 @@ export class DiskStorage implements Storage {
     return this.#memory.firstIndex();
   }
 
+  /** The newest snapshot whose file is durable (what the leader sends a follower too far behind). */
   snapshot(): Snapshot {
     return this.#memory.snapshot();
   }
@@ -239,7 +247,9 @@ export class DiskStorage implements Storage {
   /**
    * Records a snapshot of the state machine at `index` (at most the last
    * index): the file is durable and the WAL segments wholly before it are
-   * released when this returns. Does not compact the in-memory log.
+   * released when this returns. Does not compact the in-memory log. Blocks
+   * on the file's write and fsyncs: for start-up, tests and the simulator;
+   * the Ready loop uses {@linkcode createSnapshotAsync}.
    */
   createSnapshot(index: number, confState: ConfState | null, data: Uint8Array): Snapshot {
     const snapshot = this.#memory.createSnapshot(index, confState, data);
@@ -247,8 +257,96 @@ export class DiskStorage implements Storage {
     return snapshot;
   }
 
-  /** Discards in-memory entries up to and including `compactIndex`. */
+  /**
+   * Records a snapshot of the state machine at `index` as
+   * {@linkcode createSnapshot} does, without blocking the event loop, while
+   * Readys go on saving and syncing. In order:
+   *
+   * 1. the file is written and made durable (temporary name, asynchronous
+   *    writes and fsync, rename, asynchronous directory fsync);
+   * 2. then the in-memory log learns the snapshot (so {@linkcode snapshot}
+   *    only ever gives a durable one) and the WAL marker is appended, after
+   *    whatever entries past `index` were saved meanwhile: recovery reads
+   *    every segment from the one holding `index` and keeps each entry after
+   *    the snapshot wherever it stands relative to the marker;
+   * 3. then one asynchronous WAL sync makes the marker durable, and only
+   *    after it the segments wholly before `index` are released and old
+   *    snapshot files beyond `maxSnapshots` removed.
+   *
+   * Resolves to the snapshot once all that is done, or to null when it was
+   * superseded: a newer snapshot (from the leader, through
+   * {@linkcode applySnapshot}) was installed meanwhile, or the storage was
+   * closed before the file was durable. Then no marker is written (a file
+   * without its marker is never loaded), and a file already renamed is
+   * removed when a newer snapshot replaced it. Rejects on an I/O
+   * failure, which the caller must treat as fatal (as a failed WAL sync).
+   * One at a time; compact the in-memory log only after it resolves.
+   * `data` must not change until it settles.
+   */
+  async createSnapshotAsync(
+    index: number,
+    confState: ConfState | null,
+    data: Uint8Array,
+  ): Promise<Snapshot | null> {
+    assert(this.#saving === null, "storage: a snapshot is being saved already");
+    assert(!this.#closed, "storage: cannot snapshot a closed storage");
+    const current = this.#memory.snapshot().metadata;
+    if (index <= current.index) throw new SnapOutOfDateError();
+    assert(
+      index <= this.#memory.lastIndex(),
+      `snapshot ${index} is out of bound lastindex(${this.#memory.lastIndex()})`,
+    );
+    const metadata = {
+      index,
+      term: this.#memory.term(index),
+      confState: confState ?? current.confState,
+    };
+    this.#saving = index;
+    try {
+      return await this.#saveLocalSnapshot({ data, metadata });
+    } finally {
+      this.#saving = null;
+    }
+  }
+
+  /** The index of the snapshot {@linkcode createSnapshotAsync} is saving, or null. */
+  savingSnapshot(): number | null {
+    return this.#saving;
+  }
+
+  async #saveLocalSnapshot(snapshot: Snapshot): Promise<Snapshot | null> {
+    const { index, term, confState } = snapshot.metadata;
+    const superseded = () => this.#closed || this.#memory.snapshot().metadata.index >= index;
+    const written = await this.#snapshotter.saveAsync(snapshot, () => !superseded());
+    if (!written) return null;
+    if (superseded()) {
+      // Its marker is never written, so recovery would pass it over; a newer
+      // snapshot at the same index is the same file, and is kept.
+      if (this.#memory.snapshot().metadata.index > index) this.#snapshotter.remove(index, term);
+      return null;
+    }
+    const recorded = this.#memory.createSnapshot(index, confState, snapshot.data);
+    this.#wal.saveSnapshot({ index, term });
+    // The marker must be durable before older segments go: recovery replays
+    // from the newest snapshot whose marker the WAL holds.
+    await this.#wal.sync();
+    if (this.#closed) return recorded; // close() synced the marker; the next life releases
+    this.#wal.releaseTo(index);
+    if (this.#memory.snapshot().metadata.index === index) this.#snapshotter.prune(index, term);
+    return recorded;
+  }
+
+  /**
+   * Discards in-memory entries up to and including `compactIndex`, which
+   * must not pass the durable snapshot: the entries after it are the only
+   * copy of the log the member can send a follower from.
+   */
   compact(compactIndex: number): void {
+    const snapshotIndex = this.#memory.snapshot().metadata.index;
+    assert(
+      compactIndex <= snapshotIndex,
+      `storage: cannot compact to ${compactIndex}, past the durable snapshot ${snapshotIndex}`,
+    );
     this.#memory.compact(compactIndex);
   }
 
@@ -262,7 +360,13 @@ export class DiskStorage implements Storage {
     this.#wal.releaseTo(marker.index);
   }
 
+  /**
+   * Syncs and closes the WAL. A snapshot being saved whose file is not yet
+   * durable is abandoned (its marker never written); a marker already
+   * written is synced with the rest.
+   */
   close(): void {
+    this.#closed = true;
     this.#wal.close();
   }
 }

@@ -341,6 +341,7 @@ class CrashingFs implements FileSystem {
     const file = this.#inner.open(path, options);
     return {
       writeAt: (bytes, offset) => (this.step(), file.writeAt(bytes, offset)),
+      writeAtAsync: (bytes, offset) => (this.step(), file.writeAtAsync(bytes, offset)),
       readAt: (offset, length) => file.readAt(offset, length),
       size: () => file.size(),
       truncate: (size) => (this.step(), file.truncate(size)),
@@ -373,6 +374,10 @@ class CrashingFs implements FileSystem {
   syncDir(path: string): void {
     this.step();
     this.#inner.syncDir(path);
+  }
+  syncDirAsync(path: string): Promise<void> {
+    this.step();
+    return this.#inner.syncDirAsync(path);
   }
 }
 
@@ -425,3 +430,68 @@ function deepEqualTo(actual: Snapshot, expected: Snapshot): boolean {
     return false;
   }
 }
+
+Deno.test("Snapshotter: saveAsync writes the same file as save, in chunks, and prunes nothing", async () => {
+  const big = snapshot(30, 3, "0123456789".repeat(250_000), JOINT_CONF); // 2.5 MB: three chunks
+  const { fs, snap } = setup(1);
+  snap.save(snapshot(10, 1));
+  assert.equal(await snap.saveAsync(big), true);
+  assert.deepEqual(fs.readFile(joinPath(DIR, snapshotFileName(3, 30))), encodeSnapshotFile(big));
+  assert.deepEqual(fs.readDir(DIR), [snapshotFileName(1, 10), snapshotFileName(3, 30)]);
+  snap.prune(30, 3);
+  assert.deepEqual(fs.readDir(DIR), [snapshotFileName(3, 30)]);
+  assert.deepEqual(snap.load(), big);
+  fs.crash();
+  assert.deepEqual(new Snapshotter(fs, DIR).load(), big, "durable: data, name and directory");
+});
+
+Deno.test("Snapshotter: saveAsync no longer wanted removes its temporary file and renames nothing", async () => {
+  const { fs, snap } = setup();
+  snap.save(snapshot(10, 1));
+  assert.equal(await snap.saveAsync(snapshot(20, 2), () => false), false);
+  assert.deepEqual(fs.readDir(DIR), [snapshotFileName(1, 10)]);
+  snap.remove(10, 1);
+  snap.remove(10, 1); // gone already: nothing to do
+  assert.deepEqual(fs.readDir(DIR), []);
+});
+
+Deno.test("Snapshotter: saveAsync refuses a snapshot over snapshotBytesMax before writing", async () => {
+  const { fs, snap } = setup();
+  const huge = { data: new Uint8Array(0), metadata: snapshot(5, 1).metadata };
+  Object.defineProperty(huge.data, "length", { value: snapshotBytesMax });
+  await assert.rejects(snap.saveAsync(huge), SnapshotTooLargeError);
+  assert.deepEqual(fs.readDir(DIR), []);
+});
+
+Deno.test("Snapshotter: a crash at any step of saveAsync leaves the old or the new snapshot, never a damaged one", async () => {
+  const old = snapshot(10, 1, "old state ".repeat(100));
+  const next = snapshot(20, 2, "new state ".repeat(300_000), JOINT_CONF); // three chunks
+  const prng = new SeededPrng(2025);
+  let stepsInSave = 0;
+  const outcomes = new Set<string>();
+  for (let crashAt = 0; stepsInSave === 0 || crashAt <= stepsInSave; crashAt++) {
+    for (let round = 0; round < 4; round++) {
+      const { fs } = setup(1);
+      new Snapshotter(fs, DIR, { maxSnapshots: 1 }).save(old);
+      const crashing = new CrashingFs(fs, crashAt);
+      try {
+        await new Snapshotter(crashing, DIR, { maxSnapshots: 1 }).saveAsync(next);
+        stepsInSave = crashing.steps;
+      } catch (error) {
+        if (!(error instanceof CrashPoint)) throw error;
+      }
+      fs.crash(round % 2 === 0 ? {} : { tornWrite: { prng } });
+      const after = new Snapshotter(fs, DIR);
+      const loaded = after.load();
+      assert.ok(loaded !== null, `crash at step ${crashAt}: nothing loaded`);
+      assert.ok(
+        loaded.metadata.index === 10 ? deepEqualTo(loaded, old) : deepEqualTo(loaded, next),
+        `crash at step ${crashAt}: a different snapshot`,
+      );
+      assert.ok(!fs.readDir(DIR).some((name) => name.endsWith(".broken") || name.endsWith(".tmp")));
+      outcomes.add(String(loaded.metadata.index));
+    }
+  }
+  assert.ok(stepsInSave > 5);
+  assert.deepEqual([...outcomes].sort(), ["10", "20"]);
+});
