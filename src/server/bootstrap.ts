@@ -4,7 +4,14 @@
  * etcd); a new member of a new cluster creates an empty storage whose
  * bootstrap snapshot holds the initial members.
  *
- * Layout as etcd's: `<data-dir>/member/wal/` and `<data-dir>/member/snap/`.
+ * Layout as etcd's: `<data-dir>/member/wal/` and `<data-dir>/member/snap/`,
+ * plus `<data-dir>/member/cluster-token.json` (etcd-ts only): the
+ * `--initial-cluster-token` a new cluster's member was created with. A
+ * restart given another token explicitly refuses to start (etcd 3.4 ignores
+ * it and restarts the old member); a restart with the token left at its
+ * default ignores it, as it ignores every `initial-*` setting. A member that
+ * joined a running cluster records none (its ids came from the cluster, not
+ * from its own token), nor does a data directory from before this file.
  *
  * @module
  */
@@ -23,6 +30,23 @@ export class DataDirError extends Error {
   }
 }
 
+/** The data directory belongs to a cluster created with another `--initial-cluster-token`. */
+export class ClusterTokenMismatchError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly recorded: string,
+    readonly configured: string,
+  ) {
+    super(
+      `data dir ${JSON.stringify(dataDir)} belongs to cluster token ${
+        JSON.stringify(recorded)
+      }, not ${JSON.stringify(configured)} (--initial-cluster-token); ` +
+        "a restart ignores the initial-* settings: drop the flag, or use another data dir",
+    );
+    this.name = "ClusterTokenMismatchError";
+  }
+}
+
 /** What a member starts from. */
 export interface BootstrapOptions {
   readonly fs: FileSystem;
@@ -37,6 +61,11 @@ export interface BootstrapOptions {
    * no bootstrap snapshot; the leader sends the state.
    */
   readonly join?: boolean;
+  /**
+   * `--initial-cluster-token`: recorded when a new cluster's member is
+   * created; on a restart, compared with the recorded one if `explicit`.
+   */
+  readonly clusterToken?: { readonly value: string; readonly explicit: boolean };
   readonly storage: DiskStorageOptions;
   readonly machine: StateMachineOptions;
 }
@@ -63,7 +92,10 @@ export function bootstrapMember(options: BootstrapOptions): Bootstrapped {
   const { fs, dataDir } = options;
   checkDataDir(fs, dataDir);
   const memberDir = memberDirOf(dataDir);
+  const token = options.clusterToken;
   if (DiskStorage.exists(fs, memberDir)) {
+    // Before the WAL is opened: a refused start leaves the data as it found it.
+    if (token?.explicit === true) checkClusterToken(fs, dataDir, token.value);
     const opened = DiskStorage.open(fs, memberDir, options.storage);
     const snapshot = opened.storage.snapshot();
     const machine = StateMachine.restore(snapshot.data, snapshot.metadata.index, options.machine);
@@ -76,6 +108,9 @@ export function bootstrapMember(options: BootstrapOptions): Bootstrapped {
       repaired: opened.repaired,
     };
   }
+  // Durable before the WAL that makes the member exist; a crash in between leaves a new start.
+  if (options.join === true || token === undefined) forgetClusterToken(fs, memberDir);
+  else recordClusterToken(fs, memberDir, token.value);
   const metadata = { memberId: options.memberId, clusterId: options.clusterId };
   const storage = DiskStorage.create(fs, memberDir, metadata, options.storage);
   if (options.join === true) {
@@ -90,6 +125,57 @@ export function bootstrapMember(options: BootstrapOptions): Bootstrapped {
     machine.snapshot(),
   );
   return { storage, machine, ...metadata, restarted: false, repaired: null };
+}
+
+/** The file recording the token a new cluster's member was created with. */
+export const clusterTokenFile = "cluster-token.json";
+
+/** The token recorded in `dataDir`, or null (a joined member, or older data). */
+export function readClusterToken(fs: FileSystem, dataDir: string): string | null {
+  const path = joinPath(memberDirOf(dataDir), clusterTokenFile);
+  if (!fs.exists(path)) return null;
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(fs.readFile(path)));
+    const token = (parsed as Record<string, unknown> | null)?.["initial-cluster-token"];
+    if (typeof token !== "string") throw new Error("no initial-cluster-token string");
+    return token;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DataDirError(dataDir, `cannot read ${path}: ${reason}`);
+  }
+}
+
+function checkClusterToken(fs: FileSystem, dataDir: string, configured: string): void {
+  const recorded = readClusterToken(fs, dataDir);
+  if (recorded !== null && recorded !== configured) {
+    throw new ClusterTokenMismatchError(dataDir, recorded, configured);
+  }
+}
+
+/** Writes the token file durably: a synced temporary file renamed over it, the directory synced. */
+function recordClusterToken(fs: FileSystem, memberDir: string, token: string): void {
+  makeDirDurably(fs, memberDir);
+  const path = joinPath(memberDir, clusterTokenFile);
+  const temp = `${path}.tmp`;
+  if (fs.exists(temp)) fs.remove(temp);
+  const bytes = new TextEncoder().encode(`${JSON.stringify({ "initial-cluster-token": token })}\n`);
+  const file = fs.open(temp, { create: true, write: true });
+  try {
+    file.writeAt(bytes, 0);
+    file.syncSync();
+  } finally {
+    file.close();
+  }
+  fs.rename(temp, path);
+  fs.syncDir(memberDir);
+}
+
+/** Removes a token file left by a new start that crashed before its WAL existed. */
+function forgetClusterToken(fs: FileSystem, memberDir: string): void {
+  const path = joinPath(memberDir, clusterTokenFile);
+  if (!fs.exists(path)) return;
+  fs.remove(path);
+  fs.syncDir(memberDir);
 }
 
 /**

@@ -98,6 +98,8 @@ export interface ServeConfig {
   readonly initialClusterState: "new" | "existing";
   /** `--initial-cluster-token` (default `etcd-cluster`): salts member and cluster ids. */
   readonly initialClusterToken: string;
+  /** Whether the token was given (flag, `ETCD_INITIAL_CLUSTER_TOKEN` or config file key). */
+  readonly initialClusterTokenExplicit: boolean;
   /** `--snapshot-count`: applied entries between snapshots (default 100000). */
   readonly snapshotCount: number;
   /** `--heartbeat-interval` in ms (default 100): one raft tick. */
@@ -684,6 +686,7 @@ function buildConfig(sources: Sources): ServeConfig {
     ...cluster,
     initialClusterState: str(v, "initial-cluster-state") === "existing" ? "existing" : "new",
     initialClusterToken: str(v, "initial-cluster-token"),
+    initialClusterTokenExplicit: sources.explicit.has("initial-cluster-token"),
     snapshotCount: num(v, "snapshot-count"),
     heartbeatIntervalMs: tickMs,
     electionTimeoutMs: electionMs,

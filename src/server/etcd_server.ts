@@ -50,6 +50,7 @@ import type { RaftNode, RaftNodeHooks } from "./raft_node.ts";
 import type { EtcdService, RequestOptions } from "./service.ts";
 import { type ApplyResult, StateMachine, txnHasWrite } from "./state_machine.ts";
 import { WaitRegistry } from "./wait.ts";
+import { Deadlines } from "./deadlines.ts";
 import type { Logger } from "./logger.ts";
 
 /** How the server judges and times requests. */
@@ -66,6 +67,14 @@ export interface EtcdServerOptions {
    * too few started members would be left for a quorum.
    */
   readonly strictReconfigCheck: boolean;
+  /**
+   * Since when (ms) this member's connection to a peer has been up, or null
+   * (the transport's `activeSince`): what the strict reconfiguration check
+   * reads to judge the cluster's health, as etcd reads its transport.
+   */
+  readonly peerActiveSince: (peer: bigint) => number | null;
+  /** How long peers must have been connected to count (etcd's HealthInterval, default 5 s). */
+  readonly healthIntervalMs?: number;
   /** Heartbeat intervals after which an unanswered ReadIndex round is asked again. */
   readonly readRetryTicks: number;
   readonly log: Logger;
@@ -78,6 +87,7 @@ export class EtcdServer implements EtcdService {
   readonly #options: EtcdServerOptions;
   readonly #wait = new WaitRegistry<Pending>();
   readonly #barrier: ReadBarrier;
+  readonly #deadlines: Deadlines;
   readonly #bootId: string;
   #node: RaftNode | null = null;
   #sequence = 0;
@@ -85,6 +95,7 @@ export class EtcdServer implements EtcdService {
 
   constructor(options: EtcdServerOptions) {
     this.#options = options;
+    this.#deadlines = new Deadlines(options.requestTimeoutMs);
     const boot = new Uint8Array(8);
     crypto.getRandomValues(boot);
     this.#bootId = Array.from(boot, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -134,6 +145,7 @@ export class EtcdServer implements EtcdService {
   /** Fails everything waiting; further requests fail with "server stopped". */
   stop(): void {
     this.#stopped = true;
+    this.#deadlines.clear();
     this.#wait.failAll(Errors.stopped());
     this.#barrier.failAll(Errors.stopped());
   }
@@ -167,14 +179,9 @@ export class EtcdServer implements EtcdService {
     };
   }
 
-  async #linearizableBarrier(options: RequestOptions | undefined): Promise<void> {
+  async #linearizableBarrier(_options: RequestOptions | undefined): Promise<void> {
     this.#checkRunning();
-    await withDeadline(
-      this.#barrier.wait(),
-      this.#options.requestTimeoutMs,
-      options,
-      Errors.timeout,
-    );
+    await this.#withDeadline(this.#barrier.wait(), Errors.timeout);
   }
 
   // ---- writes ---------------------------------------------------------------------
@@ -255,7 +262,7 @@ export class EtcdServer implements EtcdService {
   async #submit(
     id: string,
     data: Uint8Array | ConfChange,
-    options: RequestOptions | undefined,
+    _options: RequestOptions | undefined,
   ): Promise<Extract<ApplyResult, { ok: true }>> {
     this.#checkRunning();
     const result = this.#wait.register(id);
@@ -265,13 +272,32 @@ export class EtcdServer implements EtcdService {
       // Still queued (no leader): etcd-io/raft's Propose blocks until the deadline.
       return handle.submitted ? Errors.timeout() : Errors.deadlineExceeded();
     };
-    const settled = await withDeadline(result, this.#options.requestTimeoutMs, options, timeout)
+    const settled = await this.#withDeadline(result, timeout)
       .catch((error) => {
         this.#wait.fail(id, error);
         throw error;
       });
     if (!settled.ok) throw settled.error;
     return settled;
+  }
+
+  /**
+   * Waits for `promise` at most the request timeout; rejects with
+   * `onTimeout()` then. A client that goes away is not watched for: its
+   * request still ends (applied, failed or timed out) and the answer is
+   * dropped, as etcd answers a canceled context nobody reads.
+   */
+  #withDeadline<T>(promise: Promise<T>, onTimeout: () => EtcdError): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const cancel = this.#deadlines.add(() => reject(onTimeout()));
+      promise.then((value) => {
+        cancel();
+        resolve(value);
+      }, (error) => {
+        cancel();
+        reject(error);
+      });
+    });
   }
 
   #onApplied(request: InternalRequest, result: ApplyResult): void {
@@ -327,6 +353,7 @@ export class EtcdServer implements EtcdService {
     if (!request.isLearner) {
       this.#checkEnoughStarted(machine.members(), null, { started: 0, total: 1 });
     }
+    this.#checkConnectedToAllVoters(machine.members());
     const id = memberIdOf(urls, "", Math.floor(Date.now() / 1000));
     const member: Member = {
       id,
@@ -354,6 +381,7 @@ export class EtcdServer implements EtcdService {
     if (removing === undefined) throw Errors.memberNotFound();
     if (!removing.isLearner) {
       this.#checkEnoughStarted(machine.members(), request.id, { started: 0, total: 0 });
+      this.#checkActiveQuorumAfterRemove(machine.members(), request.id);
     }
     const applied = await this.#proposeConfChange("removeNode", request.id, null, options);
     return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
@@ -411,6 +439,66 @@ export class EtcdServer implements EtcdService {
     if (started < Math.floor(total / 2) + 1) throw Errors.memberNotEnoughStarted();
   }
 
+  /**
+   * etcd's mayAddMember, second half (isConnectedFullySince): with
+   * --strict-reconfig-check, an add (of a learner too, as in etcd 3.4) needs
+   * this member to have been connected to every voter for the last health
+   * interval; else "unhealthy cluster".
+   */
+  #checkConnectedToAllVoters(members: readonly Member[]): void {
+    if (!this.#options.strictReconfigCheck) return;
+    const voters = members.filter((m) => !m.isLearner);
+    const connected = this.#connectedVoters(voters);
+    if (connected === voters.length) return;
+    this.#options.log.warn(
+      "rejecting member add request; local member has not been connected to all peers, reconfigure breaks active quorum",
+      {
+        "local-member-id": this.#options.memberId.toString(16),
+        "active-peers": connected,
+        "voting-members": voters.length,
+      },
+    );
+    throw Errors.unhealthy();
+  }
+
+  /**
+   * etcd's mayRemoveMember, second half: a voter that is down may always be
+   * removed (it is not part of the active quorum); otherwise the voters
+   * connected to this member for the last health interval (itself included),
+   * less the one leaving, must still be a quorum of the voters after the
+   * removal; else "unhealthy cluster". Removing this member itself is judged
+   * the same way.
+   */
+  #checkActiveQuorumAfterRemove(members: readonly Member[], id: bigint): void {
+    if (!this.#options.strictReconfigCheck) return;
+    if (id !== this.#options.memberId && this.#options.peerActiveSince(id) === null) return;
+    const voters = members.filter((m) => !m.isLearner);
+    const active = this.#connectedVoters(voters);
+    if (active - 1 >= 1 + Math.floor((voters.length - 1) / 2)) return;
+    this.#options.log.warn(
+      "rejecting member remove request; local member has not been connected to all peers, reconfigure breaks active quorum",
+      {
+        "local-member-id": this.#options.memberId.toString(16),
+        "requested-member-remove": id.toString(16),
+        "active-peers": active,
+      },
+    );
+    throw Errors.unhealthy();
+  }
+
+  /**
+   * etcd's numConnectedSince: this member, and the voters connected since a
+   * health interval ago (the transport's clock is Date.now, as this one).
+   */
+  #connectedVoters(voters: readonly Member[]): number {
+    const since = Date.now() - (this.#options.healthIntervalMs ?? healthIntervalMsDefault);
+    return voters.filter((m) => {
+      if (m.id === this.#options.memberId) return true;
+      const up = this.#options.peerActiveSince(m.id);
+      return up !== null && up < since;
+    }).length;
+  }
+
   #proposeConfChange(
     type: ConfChangeType,
     nodeId: bigint,
@@ -454,6 +542,9 @@ export class EtcdServer implements EtcdService {
 /** Learners a cluster may have at most (etcd 3.4's maxLearners). */
 const learnersMax = 1;
 
+/** How long peers must have been connected to count as healthy (etcd's HealthInterval). */
+export const healthIntervalMsDefault = 5000;
+
 /** etcd's ErrMemberBadURLs: the URLs must pass etcd's `types.NewURLs`; returned sorted. */
 function checkPeerUrls(urls: readonly string[]): string[] {
   try {
@@ -481,29 +572,4 @@ function txnSerializable(request: TxnRequest): boolean {
   return [...request.success, ...request.failure].every((op) =>
     "requestRange" in op ? op.requestRange.serializable : true
   );
-}
-
-/**
- * Waits for `promise` at most `timeoutMs`, or until the request's signal
- * aborts; rejects with `onTimeout()` then.
- */
-function withDeadline<T>(
-  promise: Promise<T>,
-  timeoutMs: number,
-  options: RequestOptions | undefined,
-  onTimeout: () => EtcdError,
-): Promise<T> {
-  const signal = options?.signal;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => finish(() => reject(Errors.deadlineExceeded()));
-    const timer = setTimeout(() => finish(() => reject(onTimeout())), timeoutMs);
-    function finish(settle: () => void): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      settle();
-    }
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    promise.then((value) => finish(() => resolve(value)), (error) => finish(() => reject(error)));
-  });
 }

@@ -41,6 +41,12 @@ export interface MemberSettings {
   /** name → peer URLs. */
   readonly initialCluster: ReadonlyMap<string, readonly string[]>;
   readonly initialClusterToken: string;
+  /**
+   * Whether the token was set (flag, variable or config file) rather than
+   * left at its default: a restart refuses a data directory created with
+   * another token only then.
+   */
+  readonly initialClusterTokenExplicit?: boolean;
   readonly heartbeatIntervalMs: number;
   readonly electionTimeoutMs: number;
   readonly snapshotCount: number;
@@ -52,6 +58,8 @@ export interface MemberSettings {
   readonly autoCompaction: AutoCompaction;
   /** etcd's --strict-reconfig-check (default true). */
   readonly strictReconfigCheck?: boolean;
+  /** How long peers must have been connected for a membership change (etcd's 5 s; tests shorten it). */
+  readonly healthIntervalMs?: number;
   /** Snapshot bytes written per step between Readys (tests make it tiny); default in limits.ts. */
   readonly snapshotStepBytes?: number;
   /**
@@ -142,6 +150,10 @@ function openMember(settings: MemberSettings, deps: MemberDeps): Opened {
     clusterId: join?.clusterId ?? clusterIdOf(members.map((m) => m.id)),
     initialMembers: members,
     join: join !== undefined,
+    clusterToken: {
+      value: settings.initialClusterToken,
+      explicit: settings.initialClusterTokenExplicit ?? false,
+    },
     storage: {
       wal: { maxWals: settings.maxWals, supplier, log: storageLog },
       maxSnapshots: settings.maxSnapshots,
@@ -154,8 +166,13 @@ function openMember(settings: MemberSettings, deps: MemberDeps): Opened {
   return { boot, supplier, quotaBytes };
 }
 
-/** The request side of the member. */
-function createServer(settings: MemberSettings, opened: Opened, log: Logger): EtcdServer {
+/** The request side of the member; `activeSince` reads the peer transport. */
+function createServer(
+  settings: MemberSettings,
+  opened: Opened,
+  log: Logger,
+  activeSince: (peer: bigint) => number | null,
+): EtcdServer {
   return new EtcdServer({
     memberId: opened.boot.memberId,
     clusterId: opened.boot.clusterId,
@@ -165,6 +182,10 @@ function createServer(settings: MemberSettings, opened: Opened, log: Logger): Et
     quotaBytes: opened.quotaBytes,
     readRetryTicks: Math.max(1, Math.round(500 / settings.heartbeatIntervalMs)),
     strictReconfigCheck: settings.strictReconfigCheck ?? true,
+    peerActiveSince: activeSince,
+    ...(settings.healthIntervalMs === undefined
+      ? {}
+      : { healthIntervalMs: settings.healthIntervalMs }),
     log,
   });
 }
@@ -231,9 +252,10 @@ export async function startMember(
   const { log } = deps;
   const opened = openMember(settings, deps);
   const { boot, supplier } = opened;
-  const server = createServer(settings, opened, log);
+  let peers: Transport | null = null;
+  const server = createServer(settings, opened, log, (peer) => peers?.activeSince(peer) ?? null);
   let node: RaftNode | null = null;
-  const transport = createTransport(settings, boot, deps, () => node);
+  const transport = peers = createTransport(settings, boot, deps, () => node);
   const raftNode = node = createNode(settings, opened, server, transport);
   server.attach(raftNode);
   let removed = () => {};

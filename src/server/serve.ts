@@ -19,7 +19,7 @@ import {
 import { ClusterInfoError, fetchClusterInfo } from "./transport/mod.ts";
 import { ConfigError } from "./flags.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { DataDirError, memberDirOf } from "./bootstrap.ts";
+import { ClusterTokenMismatchError, DataDirError, memberDirOf } from "./bootstrap.ts";
 import { DiskStorage } from "../storage/raft_storage.ts";
 import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
 import type { EtcdService } from "./service.ts";
@@ -212,6 +212,7 @@ export function settingsOf(config: ServeConfig): MemberSettings {
     initialAdvertisePeerUrls: config.initialAdvertisePeerUrls,
     initialCluster: config.initialCluster,
     initialClusterToken: config.initialClusterToken,
+    initialClusterTokenExplicit: config.initialClusterTokenExplicit,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     electionTimeoutMs: config.electionTimeoutMs,
     snapshotCount: config.snapshotCount,
@@ -228,6 +229,7 @@ export function settingsOf(config: ServeConfig): MemberSettings {
 /** A one-line message for the start-up failures a user can fix, or null for bugs. */
 function startErrorMessage(error: unknown): string | null {
   if (error instanceof ConfigError || error instanceof DataDirError) return error.message;
+  if (error instanceof ClusterTokenMismatchError) return error.message;
   if (error instanceof ClusterInfoError) return error.message;
   if (error instanceof WalCorruptError) return `cannot open the WAL: ${error.message}`;
   if (error instanceof Deno.errors.AddrInUse) {

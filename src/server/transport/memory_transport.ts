@@ -9,9 +9,11 @@
  * It behaves like the TCP transport where the conformance suite can tell:
  * a message goes to the first live endpoint among the peer's URLs; the
  * receiver accepts only messages addressed to it from members it has added;
- * a MsgSnap is reported "finish" once handed to the receiver. By default
- * each message is copied through the wire codec, so members never share
- * bytes and the codec is exercised.
+ * a MsgSnap is reported "finish" once handed to the receiver; a peer is
+ * active from the moment it becomes reachable (added on both sides, not cut
+ * or partitioned) until it no longer is. By default each message is copied
+ * through the wire codec, so members never share bytes and the codec is
+ * exercised.
  *
  * @module
  */
@@ -30,6 +32,8 @@ export interface MemoryNetworkOptions {
   readonly schedule?: (run: () => void) => void;
   /** Copy every message through the wire codec (default: true). */
   readonly roundTrip?: boolean;
+  /** The clock of `activeSince`, in ms (default: Date.now). */
+  readonly now?: () => number;
 }
 
 /** A fault on the link from one member to another. */
@@ -57,6 +61,7 @@ export class MemoryNetwork {
   readonly #prng: Prng;
   readonly #schedule: (run: () => void) => void;
   readonly #roundTrip: boolean;
+  readonly #now: () => number;
   readonly #endpoints = new Map<string, MemoryTransport>();
   readonly #faults = new Map<string, LinkFault>();
   #groups: ReadonlyMap<NodeId, number> = new Map();
@@ -68,6 +73,7 @@ export class MemoryNetwork {
     this.#prng = options.prng ?? new SeededPrng(1);
     this.#schedule = options.schedule ?? queueMicrotask;
     this.#roundTrip = options.roundTrip ?? true;
+    this.#now = options.now ?? Date.now;
   }
 
   /**
@@ -79,6 +85,7 @@ export class MemoryNetwork {
     if (this.#endpoints.has(address)) throw new Error(`address ${address} is in use`);
     const transport = new MemoryTransport(this, id, address, handler);
     this.#endpoints.set(address, transport);
+    this.linksChanged();
     return transport;
   }
 
@@ -86,6 +93,7 @@ export class MemoryNetwork {
   setFault(from: NodeId, to: NodeId, fault: LinkFault | null): void {
     if (fault === null) this.#faults.delete(linkKey(from, to));
     else this.#faults.set(linkKey(from, to), fault);
+    this.linksChanged();
   }
 
   /** Members in different groups cannot reach each other; members in no group form one more group. */
@@ -95,12 +103,24 @@ export class MemoryNetwork {
       for (const id of group) map.set(id, i + 1);
     });
     this.#groups = map;
+    this.linksChanged();
   }
 
   /** Removes every partition and link fault. */
   heal(): void {
     this.#groups = new Map();
     this.#faults.clear();
+    this.linksChanged();
+  }
+
+  /**
+   * Re-reads which links are up after anything that can change it (faults,
+   * partitions, endpoints and peers coming and going), so each transport's
+   * `activeSince` marks the moment its peer became reachable.
+   */
+  linksChanged(): void {
+    const now = this.#now();
+    for (const endpoint of this.#endpoints.values()) endpoint.refreshActivity(now);
   }
 
   /** Messages sent and not yet delivered or dropped. */
@@ -165,6 +185,7 @@ export class MemoryNetwork {
   /** Forgets a stopped transport's address. */
   leave(transport: MemoryTransport): void {
     if (this.#endpoints.get(transport.url) === transport) this.#endpoints.delete(transport.url);
+    this.linksChanged();
   }
 
   #drain(): void {
@@ -195,6 +216,8 @@ export class MemoryTransport implements Transport {
   readonly #network: MemoryNetwork;
   readonly #handler: PeerTransportHandler;
   readonly #peers = new Map<NodeId, readonly string[]>();
+  /** Peers reachable since (ms): kept current by {@linkcode MemoryNetwork.linksChanged}. */
+  readonly #activeSince = new Map<NodeId, number>();
   #stopped = false;
 
   /** Use {@linkcode MemoryNetwork.transport}. */
@@ -226,15 +249,22 @@ export class MemoryTransport implements Transport {
   }
 
   addPeer(id: NodeId, peerUrls: readonly string[]): void {
-    if (!this.#stopped && id !== this.memberId) this.#peers.set(id, [...peerUrls]);
+    if (this.#stopped || id === this.memberId) return;
+    this.#peers.set(id, [...peerUrls]);
+    this.#network.linksChanged();
   }
 
   removePeer(id: NodeId): void {
-    this.#peers.delete(id);
+    if (this.#peers.delete(id)) this.#network.linksChanged();
   }
 
   updatePeer(id: NodeId, peerUrls: readonly string[]): void {
-    if (this.#peers.has(id)) this.#peers.set(id, [...peerUrls]);
+    if (!this.#peers.has(id)) return;
+    const before = this.#peers.get(id)!;
+    this.#peers.set(id, [...peerUrls]);
+    // A stream to a URL no longer listed breaks (as TCP's redial does): the time restarts.
+    if (before.some((url) => !peerUrls.includes(url))) this.#activeSince.delete(id);
+    this.#network.linksChanged();
   }
 
   activePeers(): ReadonlySet<NodeId> {
@@ -246,10 +276,29 @@ export class MemoryTransport implements Transport {
     return active;
   }
 
+  activeSince(peer: NodeId): number | null {
+    const urls = this.#peers.get(peer);
+    if (this.#stopped || urls === undefined) return null;
+    if (this.#network.reachable(this, peer, urls) === null) return null;
+    return this.#activeSince.get(peer) ?? null;
+  }
+
+  /** Used by the network: notes which peers became reachable at `now`, and which no longer are. */
+  refreshActivity(now: number): void {
+    for (const id of this.#activeSince.keys()) {
+      if (!this.#peers.has(id)) this.#activeSince.delete(id);
+    }
+    for (const [id, urls] of this.#peers) {
+      if (this.#network.reachable(this, id, urls) === null) this.#activeSince.delete(id);
+      else if (!this.#activeSince.has(id)) this.#activeSince.set(id, now);
+    }
+  }
+
   stop(): Promise<void> {
     if (!this.#stopped) {
       this.#stopped = true;
       this.#peers.clear();
+      this.#activeSince.clear();
       this.#network.leave(this);
     }
     return Promise.resolve();

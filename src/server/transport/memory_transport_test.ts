@@ -111,3 +111,38 @@ Deno.test("MemoryNetwork: a message in flight to a member that stops is reported
   assert.deepEqual(a.handler.snapshotStatuses, [[B, "failure"]]);
   assert.deepEqual(a.handler.unreachable, [B, B]);
 });
+
+Deno.test("MemoryNetwork: activeSince follows cuts, partitions and heals on the network's clock", () => {
+  let now = 1000;
+  const network = new MemoryNetwork({ now: () => now });
+  const { a, b, c } = trio(network);
+  assert.equal(a.transport.activeSince(B), 1000);
+  assert.equal(b.transport.activeSince(A), 1000);
+  now = 2000;
+  network.setFault(A, B, { dropRate: 0.5 }); // lossy, still up
+  assert.equal(a.transport.activeSince(B), 1000);
+  network.setFault(A, B, { dropRate: 1 }); // cut one way
+  assert.equal(a.transport.activeSince(B), null);
+  assert.equal(b.transport.activeSince(A), 1000);
+  now = 3000;
+  network.setFault(A, B, null);
+  assert.equal(a.transport.activeSince(B), 3000);
+  network.partition([C], [A, B]);
+  assert.equal(a.transport.activeSince(C), null);
+  assert.equal(c.transport.activeSince(B), null);
+  assert.equal(a.transport.activeSince(B), 3000);
+  now = 4000;
+  network.heal();
+  assert.equal(a.transport.activeSince(C), 4000);
+  assert.equal(c.transport.activeSince(A), 4000);
+  assert.deepEqual(
+    [B, C].filter((id) => a.transport.activeSince(id) !== null),
+    [...a.transport.activePeers()],
+  );
+  // A peer that forgets this member refuses it (TCP's handshake): down until re-added.
+  c.transport.removePeer(A);
+  assert.equal(a.transport.activeSince(C), null);
+  now = 5000;
+  c.transport.addPeer(A, [a.transport.url]);
+  assert.equal(a.transport.activeSince(C), 5000);
+});

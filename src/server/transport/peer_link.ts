@@ -47,6 +47,8 @@ export interface LinkContext {
   readonly logger: Logger;
   readonly connect: PeerConnector;
   readonly random: () => number;
+  /** The clock `activeSince` is read from (ms). */
+  readonly now: () => number;
   readonly report: LinkReporter;
 }
 
@@ -65,6 +67,8 @@ export class PeerLink {
   #conn: PeerConn | null = null;
   #connUrl = "";
   #accepted = false;
+  /** When the peer accepted the current stream (etcd's peerStatus.since). */
+  #acceptedAt = 0;
   /** A failure was logged since the link last worked: log the next ones at debug. */
   #quiet = false;
   /** The URLs changed under a stream: redial without waiting. */
@@ -85,6 +89,11 @@ export class PeerLink {
   /** Whether a stream is up and the peer accepted the handshake. */
   get active(): boolean {
     return this.#state === "connected" && this.#accepted;
+  }
+
+  /** When the current stream became active (ms), or null while the link is not active. */
+  get activeSince(): number | null {
+    return this.active ? this.#acceptedAt : null;
   }
 
   /** The peer's URLs. */
@@ -313,6 +322,7 @@ export class PeerLink {
         );
       }
       this.#accepted = true;
+      this.#acceptedAt = this.#ctx.now();
       this.#quiet = false;
       this.#ctx.logger.info("established TCP streaming connection with remote peer", {
         "remote-peer-id": this.id,

@@ -49,6 +49,8 @@ export interface TcpTransportOptions {
   readonly listen?: PeerListen;
   /** Jitter source, a float in [0, 1) (default: Math.random). */
   readonly random?: () => number;
+  /** The clock of `activeSince`, in ms (default: Date.now). */
+  readonly now?: () => number;
   /**
    * The cluster id and members, told to a member that asks before it joins
    * (`fetchClusterInfo` in `cluster_info.ts`); called on each request. Without it
@@ -180,6 +182,10 @@ export class TcpTransport implements Transport {
     return active;
   }
 
+  activeSince(peer: NodeId): number | null {
+    return this.#links.get(peer)?.activeSince ?? null;
+  }
+
   stop(): Promise<void> {
     this.#stopping ??= this.#stopAll();
     return this.#stopping;
@@ -254,6 +260,7 @@ export class TcpTransport implements Transport {
       logger: this.#logger,
       connect: options.connect ?? connectTcp,
       random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
       report,
     };
   }

@@ -44,6 +44,14 @@ export interface Transport {
   updatePeer(id: NodeId, peerUrls: readonly string[]): void;
   /** Peers with a live outbound connection (for /health and member status). */
   activePeers(): ReadonlySet<NodeId>;
+  /**
+   * Since when (ms, on the transport's clock) the connection to `peer` has
+   * been continuously up, or null while it is down or `peer` is not a peer
+   * (etcd's `Transporter.ActiveSince`). A broken connection resets it: the
+   * time restarts when the connection comes back. Non-null exactly for the
+   * members of {@linkcode activePeers}.
+   */
+  activeSince(peer: NodeId): number | null;
   /** Closes every connection and listener; resolves once all of them are closed. Idempotent. */
   stop(): Promise<void>;
 }

@@ -266,6 +266,37 @@ const RULES: Record<string, Rule> = {
       assert.equal(b.transport.activePeers().size, 0);
     }),
 
+  "activeSince marks when a connection came up, and restarts after it broke": (factory) =>
+    withPair(factory, async ({ fixture, a, b, ha }) => {
+      const before = Date.now();
+      await waitFor(() => a.transport.activeSince(B) !== null, "A → B active since");
+      const since = a.transport.activeSince(B)!;
+      assert.ok(since >= before - 1 && since <= Date.now(), `${since} not in [${before}, now]`);
+      assert.equal(a.transport.activePeers().has(B), true);
+      assert.equal(a.transport.activeSince(C), null, "not a peer");
+      assert.equal(a.transport.activeSince(A), null, "itself");
+      await sleep(20);
+      sendFrom(a.transport, ha, heartbeat(A, B));
+      assert.equal(a.transport.activeSince(B), since, "unchanged while the connection stays up");
+
+      await b.transport.stop();
+      await waitFor(() => a.transport.activeSince(B) === null, "A → B down");
+      assert.equal(a.transport.activePeers().has(B), false);
+      await sleep(5);
+      const hb2 = new RecordingHandler();
+      const b2 = await fixture.start(B, hb2);
+      try {
+        b2.transport.addPeer(A, a.urls);
+        a.transport.updatePeer(B, b2.urls);
+        await waitFor(() => a.transport.activeSince(B) !== null, "A → B active again");
+        assert.ok(a.transport.activeSince(B)! > since, "the time restarted");
+        a.transport.removePeer(B);
+        assert.equal(a.transport.activeSince(B), null, "a removed peer");
+      } finally {
+        await b2.transport.stop();
+      }
+    }),
+
   "stop is idempotent, silences the handler and makes send a no-op": (factory) =>
     withPair(factory, async ({ a, b, ha, hb }) => {
       sendFrom(a.transport, ha, heartbeat(A, B));
@@ -281,6 +312,7 @@ const RULES: Record<string, Rule> = {
       assert.deepEqual(ha.unreachable, []);
       assert.deepEqual(ha.snapshotStatuses, []);
       assert.equal(a.transport.activePeers().size, 0);
+      assert.equal(a.transport.activeSince(B), null);
     }),
 };
 
