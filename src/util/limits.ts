@@ -88,6 +88,20 @@ export const peerReconnectBackoffMinMs = 50;
 /** Largest reconnect delay (before jitter). */
 export const peerReconnectBackoffMaxMs = 2000;
 
+/**
+ * How often a dialer sends a link heartbeat on its stream (the listener
+ * answers each): an idle link still shows it is alive.
+ */
+export const peerPingIntervalMs = 1000;
+
+/**
+ * A stream on which nothing arrived for this long is closed and redialled
+ * (etcd's rafthttp ConnReadTimeout, 5 s): a link cut by the network ends
+ * here rather than in TCP's retransmission backoff, which can grow to
+ * minutes and would delay the catch-up after the network heals.
+ */
+export const peerIdleTimeoutMs = 5000;
+
 /** How long one dial of one peer URL may take. */
 export const peerDialTimeoutMs = 1000;
 
@@ -119,3 +133,36 @@ export const peerClusterInfoTimeoutMs = 10_000;
  * heartbeats or requests).
  */
 export const snapshotStepBytes = 256 * 1024;
+
+// ---- leases (src/lease, the server's lease handling) ----
+
+/** Expired leases the leader revokes per second at most (etcd's leaseRevokeRate). */
+export const leaseRevokesPerSecondMax = 1000;
+
+/** Revokes of expired leases proposed and not yet applied, at most (etcd's maxPendingRevokes). */
+export const leaseRevokesInFlightMax = 16;
+
+/** An expired lease whose revoke did not happen is handed out again after this (etcd: 3 s). */
+export const leaseExpiredRetryMs = 3000;
+
+/** Lease renewals and time-to-live questions a follower has forwarded to the leader and not yet had answered, at most. */
+export const leaseForwardsInFlightMax = 1024;
+
+/**
+ * Bytes of encoded watch responses one client stream may have queued and
+ * not yet written. Beyond it the stream takes no more events: its watchers
+ * fall behind (unsynced) and catch up from history once it drains.
+ */
+export const watchStreamQueueBytesMax = 1024 * 1024;
+
+/** Approximate event bytes of one catch-up watch response (cut between revisions beyond). */
+export const watchResponseBytesMax = 1024 * 1024;
+
+/** Unsynced watchers caught up per step (etcd's maxWatchersPerSync). */
+export const watchSyncWatchersMax = 512;
+
+/** Revisions of history read per catch-up step (etcd's watchBatchMaxRevs). */
+export const watchSyncRevisionsMax = 1000;
+
+/** Milliseconds of catch-up steps run in one turn before yielding to I/O. */
+export const watchSyncTurnMs = 10;

@@ -29,6 +29,7 @@ import {
   decodeFrame,
   encodeAccept,
   encodeClusterInfo,
+  encodePong,
   encodeSnapshotAck,
   type Hello,
   PEER_PROTOCOL_VERSION,
@@ -78,6 +79,8 @@ export class InboundSession {
   /** The first frame was a cluster information request: the session is ending. */
   #answered = false;
   #closed = false;
+  /** When the last frame arrived (performance.now() ms). */
+  #heardAt = performance.now();
   #writes: Promise<void> = Promise.resolve();
 
   /** Wraps an accepted connection; call `run()` to serve it. */
@@ -103,6 +106,15 @@ export class InboundSession {
       });
       this.close();
     }, limits.handshakeTimeoutMs);
+    // A dialer sends at least a heartbeat every ping interval: a silent
+    // stream was cut by the network (or its peer hangs) and is closed.
+    const idle = setInterval(() => {
+      if (this.#peer === null || this.#closed) return;
+      const silentMs = performance.now() - this.#heardAt;
+      if (silentMs <= limits.idleTimeoutMs) return;
+      this.#warn("closed a silent peer connection", `nothing heard for ${Math.round(silentMs)} ms`);
+      this.close();
+    }, limits.pingIntervalMs);
     const isKnown = () => this.#peer !== null;
     const options = {
       // Until the handshake is accepted, only a handshake-sized frame is read.
@@ -118,6 +130,7 @@ export class InboundSession {
       if (!this.#closed) this.#warn("closed a peer connection", error);
     } finally {
       clearTimeout(timer);
+      clearInterval(idle);
       this.close();
       this.#ctx.detach(this);
       await this.#writes;
@@ -150,6 +163,7 @@ export class InboundSession {
 
   #onFrame(payload: Uint8Array): void {
     if (this.#closed) throw new PeerProtocolError("connection closed");
+    this.#heardAt = performance.now();
     if (this.#answered) {
       throw new PeerProtocolError("frame after a cluster information request");
     }
@@ -176,6 +190,9 @@ export class InboundSession {
       }
       case "snapshotChunk":
         this.#snapshotDone(frame.snapshotId, this.#assembler.chunk(frame.snapshotId, frame.data));
+        return;
+      case "ping":
+        this.#write(framePayload(encodePong()));
         return;
       default:
         throw new PeerProtocolError(`unexpected ${frame.kind} frame from a dialing peer`);

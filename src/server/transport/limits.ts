@@ -11,6 +11,8 @@ import {
   peerDialTimeoutMs,
   peerFrameBytesMax,
   peerHandshakeTimeoutMs,
+  peerIdleTimeoutMs,
+  peerPingIntervalMs,
   peerQueueBytesMax,
   peerQueueMessagesMax,
   peerReadBufferBytes,
@@ -45,6 +47,10 @@ export interface TransportLimits {
   readonly dialTimeoutMs: number;
   /** {@linkcode peerHandshakeTimeoutMs} */
   readonly handshakeTimeoutMs: number;
+  /** {@linkcode peerPingIntervalMs} */
+  readonly pingIntervalMs: number;
+  /** {@linkcode peerIdleTimeoutMs} */
+  readonly idleTimeoutMs: number;
 }
 
 /** The limits every transport uses unless told otherwise. */
@@ -60,6 +66,8 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = Object.freeze({
   backoffMaxMs: peerReconnectBackoffMaxMs,
   dialTimeoutMs: peerDialTimeoutMs,
   handshakeTimeoutMs: peerHandshakeTimeoutMs,
+  pingIntervalMs: peerPingIntervalMs,
+  idleTimeoutMs: peerIdleTimeoutMs,
 });
 
 /** Room a chunk frame needs besides its data (kind, snapshot id, bin32 header). */
@@ -82,6 +90,9 @@ export function transportLimits(overrides: Partial<TransportLimits> = {}): Trans
   }
   if (limits.backoffMinMs > limits.backoffMaxMs) {
     throw new RangeError("transport limit backoffMinMs exceeds backoffMaxMs");
+  }
+  if (limits.pingIntervalMs >= limits.idleTimeoutMs) {
+    throw new RangeError("transport limit pingIntervalMs must be below idleTimeoutMs");
   }
   return Object.freeze(limits);
 }

@@ -29,6 +29,7 @@ import {
   decodeFrame,
   encodeHello,
   encodeMessageFrame,
+  encodePing,
   PEER_PROTOCOL_VERSION,
   type WireFrame,
 } from "./wire.ts";
@@ -69,6 +70,8 @@ export class PeerLink {
   #accepted = false;
   /** When the peer accepted the current stream (etcd's peerStatus.since). */
   #acceptedAt = 0;
+  /** When the current stream last brought a frame from the peer (ms). */
+  #heardAt = 0;
   /** A failure was logged since the link last worked: log the next ones at debug. */
   #quiet = false;
   /** The URLs changed under a stream: redial without waiting. */
@@ -258,15 +261,29 @@ export class PeerLink {
     this.#conn = conn;
     this.#accepted = false;
     this.#state = "connected";
+    this.#heardAt = performance.now();
+    let failure: unknown = "closed by the remote peer";
+    let silent = false;
+    const heartbeat = setInterval(() => {
+      const silentMs = performance.now() - this.#heardAt;
+      if (silentMs > this.#ctx.limits.idleTimeoutMs) {
+        failure = `nothing heard from the peer for ${Math.round(silentMs)} ms`;
+        silent = true;
+        this.#closeConn();
+      } else if (this.#accepted) {
+        this.#enqueuePing();
+      }
+    }, this.#ctx.limits.pingIntervalMs);
     const reading = this.#readLoop(conn);
     const writing = this.#writeLoop(conn);
-    let failure: unknown = "closed by the remote peer";
     try {
       await Promise.race([reading, writing]);
     } catch (error) {
-      failure = error;
+      if (this.#conn === conn) failure = error;
+    } finally {
+      clearInterval(heartbeat);
     }
-    const stopped = this.#isStopped() || this.#conn !== conn;
+    const stopped = this.#isStopped() || (this.#conn !== conn && !silent);
     this.#closeConn();
     await Promise.allSettled([reading, writing]);
     const accepted = this.#accepted;
@@ -308,7 +325,19 @@ export class PeerLink {
     await readFrames(conn, options, (payload) => this.#onReply(decodeFrame(payload)));
   }
 
+  /** Queues a link heartbeat unless the queue is full (then the link is busy enough). */
+  #enqueuePing(): void {
+    const payload = encodePing();
+    const { queueMessagesMax, queueBytesMax } = this.#ctx.limits;
+    const bytes = this.#queue.bytes + FRAME_HEADER_BYTES + payload.length;
+    if (this.#queue.frames >= queueMessagesMax || bytes > queueBytesMax) return;
+    this.#queue.append(payload);
+    this.#signalWriter();
+  }
+
   #onReply(frame: WireFrame): void {
+    this.#heardAt = performance.now();
+    if (frame.kind === "pong" && this.#accepted) return;
     if (frame.kind === "accept" && !this.#accepted) {
       const { clusterId } = this.#ctx;
       if (

@@ -16,7 +16,7 @@ import {
   snapshotMessage,
   waitFor,
 } from "./transport_fixtures.ts";
-import { encodeHello, encodeMessageFrame } from "./wire.ts";
+import { encodeAccept, encodeHello, encodeMessageFrame } from "./wire.ts";
 
 const CLUSTER = 0xc1a5_7e12n;
 const test = (name: string, fn: () => Promise<void>) =>
@@ -413,4 +413,56 @@ test("a handler that throws is logged and does not stop delivery", () =>
     a.send([heartbeatMessage(A, B), heartbeatMessage(A, B)]);
     await waitFor(() => calls === 2, "both messages");
     assert.equal(h.logged("error", /handler failed in onMessage.*handler bug/).length, 2);
+  }));
+
+const LIVENESS = { pingIntervalMs: 50, idleTimeoutMs: 300 };
+
+test("an idle link stays up: the listener answers every link heartbeat", () =>
+  withHarness(async (h) => {
+    const { t: a } = h.start(A, new RecordingHandler(), { limits: LIVENESS });
+    const { t: b } = h.start(B, new RecordingHandler(), { limits: LIVENESS });
+    a.addPeer(B, b.listenUrls);
+    b.addPeer(A, a.listenUrls);
+    await waitFor(() => a.activeSince(B) !== null && b.activeSince(A) !== null, "links up");
+    const since = a.activeSince(B);
+    await sleep(6 * LIVENESS.idleTimeoutMs);
+    assert.equal(a.activeSince(B), since, "the link was never dropped");
+    assert.deepEqual(h.logged("warn", /silent|nothing heard/), []);
+  }));
+
+test("a stream on which the peer goes silent is closed and redialled", () =>
+  withHarness(async (h) => {
+    // A peer that accepts the handshake, then never answers: a link cut by the network.
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const accepted: Deno.Conn[] = [];
+    const accepting = (async () => {
+      for await (const conn of listener) {
+        accepted.push(conn);
+        await conn.write(framePayload(encodeAccept(CLUSTER, B)));
+      }
+    })();
+    try {
+      const { t: a, h: ha } = h.start(A, new RecordingHandler(), { limits: LIVENESS });
+      a.addPeer(B, [`http://127.0.0.1:${listener.addr.port}`]);
+      await waitFor(() => accepted.length >= 2, "a second connection", 5000);
+      assert.ok(ha.unreachable.includes(B), "the dropped stream was reported");
+      assert.ok(
+        h.logged("warn", /nothing heard from the peer for \d+ ms/).length >= 1,
+        h.lines.join("\n"),
+      );
+    } finally {
+      listener.close();
+      for (const conn of accepted) conn.close();
+      await accepting.catch(() => {});
+    }
+  }));
+
+test("a listener closes a dialer's stream that falls silent after the handshake", () =>
+  withHarness(async (h) => {
+    const { t } = serverB(h, LIVENESS);
+    const started = performance.now();
+    const r = await rawSession(t, [hello(A, B)]);
+    assert.ok(r.closedByServer, "closed by the listener");
+    assert.ok(performance.now() - started < 2000, "well before the raw session's own 3 s limit");
+    assert.equal(h.logged("warn", /closed a silent peer connection/).length, 1);
   }));

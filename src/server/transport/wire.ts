@@ -12,6 +12,8 @@
  * | 5 | `[5, snapshotId]` snapshot received and handed to the member | listener → dialer |
  * | 6 | `[6, version]` cluster information request | dialer → listener, first frame instead of a handshake |
  * | 7 | `[7, version, clusterId, members]` cluster information | listener → dialer, then the listener closes |
+ * | 8 | `[8]` link heartbeat: are you there? | dialer → listener, every ping interval |
+ * | 9 | `[9]` the answer to a link heartbeat | listener → dialer |
  *
  * Each member of a cluster information frame is `[id, name, peerUrls,
  * clientUrls, isLearner]` (a uint64 bigint, a string, two lists of strings,
@@ -45,6 +47,8 @@ const KIND_SNAPSHOT_CHUNK = 4;
 const KIND_SNAPSHOT_ACK = 5;
 const KIND_CLUSTER_INFO_REQUEST = 6;
 const KIND_CLUSTER_INFO = 7;
+const KIND_PING = 8;
+const KIND_PONG = 9;
 
 const UINT64_MAX = (1n << 64n) - 1n;
 
@@ -107,7 +111,9 @@ export type WireFrame =
     readonly message: Message;
   }
   | { readonly kind: "snapshotChunk"; readonly snapshotId: number; readonly data: Uint8Array }
-  | { readonly kind: "snapshotAck"; readonly snapshotId: number };
+  | { readonly kind: "snapshotAck"; readonly snapshotId: number }
+  | { readonly kind: "ping" }
+  | { readonly kind: "pong" };
 
 /** The payload of a handshake frame (a view: copy before the next encode). */
 export function encodeHello(clusterId: bigint, from: NodeId, to: NodeId): Uint8Array {
@@ -140,6 +146,16 @@ export function encodeSnapshotChunk(snapshotId: number, data: Uint8Array): Uint8
 /** The payload of a snapshot acknowledgement (a view). */
 export function encodeSnapshotAck(snapshotId: number): Uint8Array {
   return packPayload([KIND_SNAPSHOT_ACK, snapshotId]);
+}
+
+/** The payload of a link heartbeat (a view: copy before the next encode). */
+export function encodePing(): Uint8Array {
+  return packPayload([KIND_PING]);
+}
+
+/** The payload of a link heartbeat's answer (a view: copy before the next encode). */
+export function encodePong(): Uint8Array {
+  return packPayload([KIND_PONG]);
 }
 
 /** The payload of a cluster information request (a view: copy before the next encode). */
@@ -271,6 +287,12 @@ function decodeFields(fields: readonly unknown[]): WireFrame {
       };
     case KIND_CLUSTER_INFO:
       return decodeClusterInfo(fields);
+    case KIND_PING:
+      exactly(fields, 1, "link heartbeat");
+      return { kind: "ping" };
+    case KIND_PONG:
+      exactly(fields, 1, "link heartbeat answer");
+      return { kind: "pong" };
     default:
       return fail(`unknown frame kind ${String(fields[0])}`);
   }
