@@ -98,7 +98,12 @@ export function bootstrapMember(options: BootstrapOptions): Bootstrapped {
     if (token?.explicit === true) checkClusterToken(fs, dataDir, token.value);
     const opened = DiskStorage.open(fs, memberDir, options.storage);
     const snapshot = opened.storage.snapshot();
-    const machine = StateMachine.restore(snapshot.data, snapshot.metadata.index, options.machine);
+    // A member that joined and stopped before the leader's first snapshot
+    // reached it has no state yet: it waits for that snapshot again, knowing
+    // the members it was started with (it must accept the leader's stream).
+    const machine = snapshot.metadata.index === 0
+      ? StateMachine.joining(options.initialMembers, options.machine)
+      : StateMachine.restore(snapshot.data, snapshot.metadata.index, options.machine);
     return {
       storage: opened.storage,
       machine,

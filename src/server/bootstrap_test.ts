@@ -166,3 +166,17 @@ Deno.test("bootstrap: the token counts as given from a flag, its variable or the
     false,
   ]);
 });
+
+Deno.test("bootstrap: a joined member stopped before its first snapshot restarts, waiting for it", () => {
+  const fs = new MemFileSystem();
+  assert.equal(boot(fs, undefined, true), false);
+  fs.crash();
+  const booted = bootstrapMember(options(fs, undefined, true));
+  try {
+    assert.equal(booted.restarted, true);
+    assert.equal(booted.machine.appliedIndex, 0);
+    assert.deepEqual(booted.machine.members().map((m) => m.id), [self.id]);
+  } finally {
+    booted.storage.close();
+  }
+});
