@@ -40,8 +40,9 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   mvcc: ["util", "proto"],
   lease: ["util", "proto"],
   auth: ["util", "proto"],
+  watch: ["util", "proto"],
   storage: ["util", "raft"],
-  server: ["util", "raft", "proto", "mvcc", "lease", "auth", "storage"],
+  server: ["util", "raft", "proto", "mvcc", "lease", "auth", "watch", "storage"],
   api: ["util", "proto", "server"],
   client: ["util", "proto"],
   cli: ["util", "proto", "client"],
@@ -54,6 +55,7 @@ export const PURE_MODULES: ReadonlySet<string> = new Set([
   "mvcc",
   "lease",
   "auth",
+  "watch",
   "proto",
   "util",
 ]);

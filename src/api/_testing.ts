@@ -29,6 +29,17 @@ import type {
   TxnRequest,
   TxnResponse,
 } from "../proto/mod.ts";
+import type {
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveRequest,
+  LeaseKeepAliveResponse,
+  LeaseLeasesResponse,
+  LeaseRevokeRequest,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+} from "../proto/rpc_lease.ts";
 import type { EtcdService, RequestOptions } from "../server/service.ts";
 
 /** One call the fake received. */
@@ -110,6 +121,27 @@ export class FakeService implements EtcdService {
   }
   hash(options?: RequestOptions): Promise<HashResponse> {
     return this.#call("hash", undefined, options);
+  }
+  leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse> {
+    return this.#call("leaseGrant", request, options);
+  }
+  leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<LeaseRevokeResponse> {
+    return this.#call("leaseRevoke", request, options);
+  }
+  leaseKeepAlive(
+    request: LeaseKeepAliveRequest,
+    options?: RequestOptions,
+  ): Promise<LeaseKeepAliveResponse> {
+    return this.#call("leaseKeepAlive", request, options);
+  }
+  leaseTimeToLive(
+    request: LeaseTimeToLiveRequest,
+    options?: RequestOptions,
+  ): Promise<LeaseTimeToLiveResponse> {
+    return this.#call("leaseTimeToLive", request, options);
+  }
+  leaseLeases(options?: RequestOptions): Promise<LeaseLeasesResponse> {
+    return this.#call("leaseLeases", undefined, options);
   }
   health(options?: RequestOptions): Promise<boolean> {
     this.calls.push({ method: "health", request: undefined, options });

@@ -20,6 +20,8 @@
 import { Errors, EtcdError, GrpcCode, invalidArgument } from "../proto/mod.ts";
 import type { EtcdService, RequestOptions } from "../server/service.ts";
 import { readBody } from "./body.ts";
+import { keepAliveStream } from "./keepalive_stream.ts";
+import { watchRoute } from "./watch_stream.ts";
 import { cleanPath, splitUrl } from "./paths.ts";
 import * as reply from "./responses.ts";
 import { GRPC_OVERHEAD_BYTES, RPC_ROUTES, type RpcRoute } from "./routes.ts";
@@ -96,6 +98,14 @@ function route(gateway: Gateway, request: Request): Promise<Response> | Response
   const clean = cleanPath(path);
   if (clean !== path) return reply.movedPermanently(withQuery(clean, url.query), method);
   if (path.startsWith("/v3/")) {
+    if (path === "/v3/lease/keepalive") {
+      if (method !== "POST") return reply.gatewayMethodNotAllowed();
+      return keepAliveStream(gateway.service, request, gateway.bodyBytesMax);
+    }
+    if (path === "/v3/watch") {
+      if (method !== "POST") return reply.gatewayMethodNotAllowed();
+      return watchRoute(gateway.service, request, gateway.grpcBytesMax);
+    }
     const rpc = RPC_ROUTES.get(path);
     if (rpc === undefined) return reply.gatewayNotFound();
     if (method !== "POST") return reply.gatewayMethodNotAllowed();

@@ -49,6 +49,16 @@ import {
   TxnRequestSchema,
   TxnResponseSchema,
 } from "../proto/mod.ts";
+import {
+  LeaseGrantRequestSchema,
+  LeaseGrantResponseSchema,
+  LeaseLeasesRequestSchema,
+  LeaseLeasesResponseSchema,
+  LeaseRevokeRequestSchema,
+  LeaseRevokeResponseSchema,
+  LeaseTimeToLiveRequestSchema,
+  LeaseTimeToLiveResponseSchema,
+} from "../proto/json_schemas_lease.ts";
 
 /** etcd's `grpcOverheadBytes`: its gRPC limit is `--max-request-bytes` plus this. */
 export const GRPC_OVERHEAD_BYTES = 512 * 1024;
@@ -108,8 +118,43 @@ function fixed<Req>(requestSchema: Schema<Req>, answer: string): RpcRoute {
   };
 }
 
-/** The gateway's calls by path (under `/v3/`; `/v3beta/` is rewritten to it first). */
+const leaseRevoke = unary(
+  LeaseRevokeRequestSchema,
+  LeaseRevokeResponseSchema,
+  (s, r, o) => s.leaseRevoke(r, o),
+);
+const leaseTimeToLive = unary(
+  LeaseTimeToLiveRequestSchema,
+  LeaseTimeToLiveResponseSchema,
+  (s, r, o) => s.leaseTimeToLive(r, o),
+);
+const leaseLeases = unary(
+  LeaseLeasesRequestSchema,
+  LeaseLeasesResponseSchema,
+  (s, _r, o) => s.leaseLeases(o),
+);
+
+/**
+ * The gateway's calls by path (under `/v3/`; `/v3beta/` is rewritten to it
+ * first). The lease calls are also at etcd 3.4's old `/v3/kv/lease/…`
+ * paths (revoke, timetolive, leases; not grant). The keep-alive stream is
+ * keepalive_stream.ts.
+ */
 export const RPC_ROUTES: ReadonlyMap<string, RpcRoute> = new Map([
+  [
+    "/v3/lease/grant",
+    unary(
+      LeaseGrantRequestSchema,
+      LeaseGrantResponseSchema,
+      (s, r, o) => s.leaseGrant(r, o),
+    ),
+  ],
+  ["/v3/lease/revoke", leaseRevoke],
+  ["/v3/kv/lease/revoke", leaseRevoke],
+  ["/v3/lease/timetolive", leaseTimeToLive],
+  ["/v3/kv/lease/timetolive", leaseTimeToLive],
+  ["/v3/lease/leases", leaseLeases],
+  ["/v3/kv/lease/leases", leaseLeases],
   ["/v3/kv/range", unary(RangeRequestSchema, RangeResponseSchema, (s, r, o) => s.range(r, o))],
   ["/v3/kv/put", unary(PutRequestSchema, PutResponseSchema, (s, r, o) => s.put(r, o))],
   [

@@ -16,6 +16,8 @@ export interface Invocation<S> {
   readonly flags: FlagValues;
   readonly args: readonly string[];
   readonly session: S;
+  /** The arguments as given after the command's name, flags and `--` included (watch's exec command). */
+  readonly rawArgs?: readonly string[];
 }
 
 /** One command: names, help texts, flags, subcommands and what it runs. */

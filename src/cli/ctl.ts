@@ -20,13 +20,13 @@ import { CtlExit, ExitCode } from "./exit.ts";
 import { getCommand } from "./get.ts";
 import { GLOBAL_FLAGS } from "./global_flags.ts";
 import { etcdUsage } from "./help.ts";
+import { leaseCommand } from "./lease.ts";
 import { memberCommand } from "./member.ts";
 import {
   alarmCommand,
   authCommand,
   checkCommand,
   completionCommand,
-  leaseCommand,
   roleCommand,
   single,
   snapshotCommand,
@@ -42,6 +42,7 @@ import {
 } from "./session.ts";
 import { txnCommand } from "./txn.ts";
 import { versionCommand } from "./version.ts";
+import { watchCommand } from "./watch.ts";
 
 export type { CtlIo } from "./session.ts";
 
@@ -98,7 +99,7 @@ export function ctlRoot(): CtlCommand {
       single("defrag"),
       endpointCommand(),
       single("move-leader"),
-      single("watch"),
+      watchCommand(),
       versionCommand(),
       leaseCommand(),
       memberCommand(),

@@ -56,6 +56,6 @@ export async function dispatch<S>(
     return { kind: "flagError", path, error: e.message };
   }
   if (flags.bool("help") || cmd.run === undefined) return { kind: "help", path };
-  await cmd.run({ path, flags, args: positional, session });
+  await cmd.run({ path, flags, args: positional, session, rawArgs: found.args });
   return { kind: "ran", path };
 }

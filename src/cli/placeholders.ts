@@ -47,16 +47,6 @@ export const alarmCommand = (): CtlCommand =>
     ["list", "Lists all alarms"],
   ]);
 
-/** etcdctl's `lease`. */
-export const leaseCommand = (): CtlCommand =>
-  placeholderGroup("lease", "Lease related commands", [
-    ["grant", "Creates leases"],
-    ["revoke", "Revokes leases"],
-    ["timetolive", "Get lease information"],
-    ["list", "List all active leases"],
-    ["keep-alive", "Keeps leases alive (renew)"],
-  ]);
-
 /** etcdctl's `snapshot`. */
 export const snapshotCommand = (): CtlCommand =>
   placeholderGroup("snapshot", "Manages etcd node snapshots", [
@@ -122,7 +112,6 @@ export const completionCommand = (): CtlCommand =>
 export const SINGLE_PLACEHOLDERS: Readonly<Record<string, string>> = {
   defrag: "Defragments the storage of the etcd members with given endpoints",
   "move-leader": "Transfers leadership to another etcd cluster member.",
-  watch: "Watches events stream on keys or prefixes",
   "make-mirror": "Makes a mirror at the destination etcd cluster",
   migrate: "Migrates keys in a v2 store to a mvcc store",
   lock: "Acquires a named lock",

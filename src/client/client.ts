@@ -327,6 +327,16 @@ export class EtcdClient {
     return this.#token;
   }
 
+  /**
+   * A POST of the JSON `body` to the gateway's `path`, with this client's
+   * failover, timeouts and credentials (for the calls kept in other files,
+   * e.g. lease.ts). `repeatable`: it may be sent again to another endpoint.
+   * Returns the answer's text; an error answer throws etcd's error.
+   */
+  call(path: string, body: string, repeatable: boolean, opts?: CallOptions): Promise<string> {
+    return this.#post(path, body, repeatable ? "repeatable" : "once", opts);
+  }
+
   /** Releases the TLS client, if any. */
   close(): void {
     this.#httpClient?.close();

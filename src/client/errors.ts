@@ -43,6 +43,20 @@ function isGrpcCode(code: unknown): code is GrpcCode {
 }
 
 /**
+ * The error a streamed answer ends with (`{"error":{"grpc_code":14,
+ * "message":"…",…}}`, grpc-gateway's stream chunk), or null for another
+ * value.
+ */
+export function streamError(body: unknown): EtcdError | null {
+  if (typeof body !== "object" || body === null) return null;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== "object" || error === null) return null;
+  const { grpc_code: code, message } = error as Record<string, unknown>;
+  if (typeof message !== "string") return null;
+  return new EtcdError(message, isGrpcCode(code) ? code : GrpcCode.Unknown);
+}
+
+/**
  * The error of a non-200 gateway answer: `{"error","message","code"}` as
  * etcd sends it, or, for a body of another shape (`Not Found\n`), its text
  * with the code its HTTP status stands for.
@@ -55,6 +69,8 @@ export function errorFromResponse(status: number, text: string): EtcdError {
       const msg = typeof message === "string" ? message : typeof error === "string" ? error : null;
       if (msg !== null) return new EtcdError(msg, isGrpcCode(code) ? code : GrpcCode.Unknown);
     }
+    const chunk = streamError(body);
+    if (chunk !== null) return chunk;
   } catch {
     // not JSON: fall through
   }

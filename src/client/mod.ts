@@ -16,3 +16,11 @@ export {
 export { type Endpoint, parseEndpoint } from "./endpoint.ts";
 export { checkPeerUrls, PeerUrlError } from "./peer_urls.ts";
 export { canceled, connectionLost, deadlineExceeded, errorFromResponse } from "./errors.ts";
+export { type KeepAliveEnd, type KeepAliveOptions, LeaseClient } from "./lease.ts";
+export {
+  parseWatchLine,
+  type WatchClientOptions,
+  WatchConnection,
+  Watcher,
+  type WatchSpec,
+} from "./watch.ts";

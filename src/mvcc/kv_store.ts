@@ -24,7 +24,8 @@ import type {
   TxnRequest,
 } from "../proto/rpc.ts";
 import { applyRange, type RangeReader } from "./range.ts";
-import { toEvent } from "./revision.ts";
+import { toEvent, toKeyValue } from "./revision.ts";
+import { keyToString, stringToKey } from "./key_string.ts";
 import { decodeSnapshot, encodeSnapshot, stateChecksum } from "./snapshot_codec.ts";
 import { type SnapshotCursor, StateSnapshotCursor } from "./snapshot_cursor.ts";
 import { type RangeKeysOptions, type RangeKeysResult, StoreState } from "./store_state.ts";
@@ -202,6 +203,33 @@ export class KvStore {
     const resp = applyDeleteRange(w, req);
     const revision = this.#end(w);
     return { revision, deleted: resp.deleted, prevKvs: resp.prevKvs, events: w.events };
+  }
+
+  /**
+   * Deletes each of `keys` that exists, all in one write at one revision
+   * (etcd's lease revoke: one DeleteRange per attached key inside one txn).
+   * DELETE events in the order given; a key given twice or missing is skipped.
+   */
+  deleteKeys(keys: readonly Uint8Array[]): DeleteRangeResult {
+    const w = new WriteTxn(this.#state);
+    const prevKvs: KeyValue[] = [];
+    for (const key of keys) {
+      const outcome = w.deleteRange(keyToString(key), null);
+      for (const record of outcome.previous) prevKvs.push(toKeyValue(record, key));
+    }
+    const revision = this.#end(w);
+    return { revision, deleted: prevKvs.length, prevKvs, events: w.events };
+  }
+
+  /**
+   * Calls `visit` with every live key that has a lease, in key order (what
+   * a lessor restored from a snapshot attaches again).
+   */
+  forEachLeasedKey(visit: (key: Uint8Array, lease: bigint) => void): void {
+    this.#state.forEachKeyIndex((index) => {
+      if (!index.live || index.latest.lease === 0n) return;
+      visit(stringToKey(index.latest.key), index.latest.lease);
+    });
   }
 
   /**

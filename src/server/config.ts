@@ -157,6 +157,11 @@ export interface ServeConfig {
   readonly forceNewCluster: boolean;
   /** `--pre-vote` as given (3.4 default false); etcd-ts always runs Pre-Vote. */
   readonly preVote: boolean;
+  /**
+   * `--experimental-watch-progress-notify-interval` in ms (default 10m; 0 or
+   * less: the default, as etcd).
+   */
+  readonly watchProgressNotifyIntervalMs: number;
   /** The configuration file read (`--config-file` / `ETCD_CONFIG_FILE`), "" for none. */
   readonly configFile: string;
   /** Flags etcd has but etcd-ts does not use, that were set: name to value as parsed. */
@@ -201,6 +206,7 @@ const LOG_LEVELS: readonly LogLevel[] = [
 /** The flags etcd-ts reads into {@linkcode ServeConfig}; any other flag set lands in `other`. */
 const USED_FLAGS = new Set([
   "config-file",
+  "experimental-watch-progress-notify-interval",
   "version",
   "name",
   "data-dir",
@@ -629,6 +635,11 @@ function otherFlags(sources: Sources): Map<string, FlagValue> {
   return other;
 }
 
+/** etcd applies the progress interval only when positive (else its 10 minutes). */
+function progressIntervalMs(nanoseconds: number): number {
+  return nanoseconds > 0 ? nanoseconds / 1e6 : 10 * 60 * 1000;
+}
+
 function quotaOf(flag: number, warnings: string[]): number {
   if (flag < 0) {
     warnings.push("disabling backend quota");
@@ -714,6 +725,9 @@ function buildConfig(sources: Sources): ServeConfig {
     peerTls: tlsOf(v, "peer-"),
     forceNewCluster: bool(v, "force-new-cluster"),
     preVote: bool(v, "pre-vote"),
+    watchProgressNotifyIntervalMs: progressIntervalMs(
+      num(v, "experimental-watch-progress-notify-interval"),
+    ),
     configFile: sources.configFile,
     other,
     warnings: sources.warnings,

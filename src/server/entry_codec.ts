@@ -35,7 +35,16 @@ export type InternalRequest =
     readonly memberId: bigint;
     readonly name: string;
     readonly clientUrls: readonly string[];
-  };
+  }
+  /** etcd's LeaseGrant: `ttl` already raised to the minimum by the proposer. */
+  | {
+    readonly kind: "leaseGrant";
+    readonly id: string;
+    readonly leaseId: bigint;
+    readonly ttl: number;
+  }
+  /** etcd's LeaseRevoke (asked by a client, or by the leader for an expired lease). */
+  | { readonly kind: "leaseRevoke"; readonly id: string; readonly leaseId: bigint };
 
 /** The kinds of request a log entry may carry. */
 export const REQUEST_KINDS: ReadonlySet<string> = new Set([
@@ -45,6 +54,8 @@ export const REQUEST_KINDS: ReadonlySet<string> = new Set([
   "compaction",
   "memberUpdate",
   "memberAttributes",
+  "leaseGrant",
+  "leaseRevoke",
 ]);
 
 /** An entry's payload could not be decoded. */

@@ -50,6 +50,24 @@ import type { RaftNode, RaftNodeHooks } from "./raft_node.ts";
 import type { EtcdService, RequestOptions } from "./service.ts";
 import { type ApplyResult, StateMachine, txnHasWrite } from "./state_machine.ts";
 import { WaitRegistry } from "./wait.ts";
+import { WatchServer } from "./watch_server.ts";
+import {
+  isLeaseForward,
+  type LeaseForward,
+  LeaseServer,
+  type LeaseServerOptions,
+} from "./lease_server.ts";
+import type {
+  LeaseGrantRequest,
+  LeaseGrantResponse,
+  LeaseKeepAliveRequest,
+  LeaseKeepAliveResponse,
+  LeaseLeasesResponse,
+  LeaseRevokeRequest,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+} from "../proto/rpc_lease.ts";
 import { Deadlines } from "./deadlines.ts";
 import type { Logger } from "./logger.ts";
 
@@ -78,6 +96,12 @@ export interface EtcdServerOptions {
   /** Heartbeat intervals after which an unanswered ReadIndex round is asked again. */
   readonly readRetryTicks: number;
   readonly log: Logger;
+  /** etcd's --experimental-watch-progress-notify-interval in ms (default 10 minutes). */
+  readonly watchProgressNotifyIntervalMs?: number;
+  /** Lease timing: etcd's minimum TTL, the new leader's extension, the tick, a clock (tests). */
+  readonly lease?: Omit<LeaseServerOptions, "requestTimeoutMs">;
+  /** Asks a peer (the leader) a forwarded lease request over the peer transport. */
+  readonly askPeer?: (peer: bigint, request: LeaseForward, timeoutMs: number) => Promise<unknown>;
 }
 
 type Pending = ApplyResult;
@@ -92,9 +116,21 @@ export class EtcdServer implements EtcdService {
   #node: RaftNode | null = null;
   #sequence = 0;
   #stopped = false;
+  /** The watchers of this member (fed by the state machine's `onWrite`). */
+  readonly watch: WatchServer;
+  /** Leases: grant and revoke through Raft, expiry and renewals at the leader. */
+  readonly #leases: LeaseServer;
 
   constructor(options: EtcdServerOptions) {
     this.#options = options;
+    this.watch = new WatchServer({
+      history: () => this.#raftNode().machine.kv,
+      header: (revision) => this.#header(revision),
+      ...(options.watchProgressNotifyIntervalMs === undefined
+        ? {}
+        : { progressNotifyIntervalMs: options.watchProgressNotifyIntervalMs }),
+    });
+    this.#leases = this.#createLeaseServer(options);
     this.#deadlines = new Deadlines(options.requestTimeoutMs);
     const boot = new Uint8Array(8);
     crypto.getRandomValues(boot);
@@ -105,16 +141,41 @@ export class EtcdServer implements EtcdService {
     });
   }
 
+  #createLeaseServer(options: EtcdServerOptions): LeaseServer {
+    const askPeer = options.askPeer ??
+      (() => Promise.reject(new Error("no peer transport to forward lease requests")));
+    return new LeaseServer({
+      memberId: options.memberId,
+      machine: () => this.#raftNode().machine,
+      leader: () => this.#raftNode().leader,
+      nextRequestId: () => this.#nextId(),
+      propose: (request, requestOptions) => this.#propose(request, requestOptions),
+      header: (revision) => this.#header(revision),
+      askPeer,
+      checkRunning: () => this.#checkRunning(),
+      log: options.log,
+    }, {
+      // etcd's defaults (10 ticks of 100 ms) unless the member's timing is given.
+      minTtlSeconds: 2,
+      extendMs: 1000,
+      tickMs: 100,
+      ...options.lease,
+      requestTimeoutMs: options.requestTimeoutMs,
+    });
+  }
+
   /** The hooks the Ready loop reports to (pass them to the RaftNode). */
   hooks(restore: (data: Uint8Array, index: number) => StateMachine): RaftNodeHooks {
     return {
       onApplied: (request, result) => this.#onApplied(request, result),
       onReadStates: (states: readonly ReadState[]) => this.#barrier.onReadStates(states),
       onSoftState: (state: SoftState) => this.#onSoftState(state),
+      onEmptyEntry: () => this.#leases.onEmptyEntry(),
       onAppliedUpTo: (index) => this.#barrier.onApplied(index),
       onSnapshotApplied: (index) => {
         this.#options.log.info("applied snapshot from the leader", { "snapshot-index": index });
         this.#barrier.onApplied(index);
+        this.watch.onRestore();
         this.onMembershipChange();
       },
       onConfChange: (_change: ConfChange, id: string, result: ApplyResult) => {
@@ -140,11 +201,14 @@ export class EtcdServer implements EtcdService {
   /** Called every heartbeat interval with the raft tick. */
   tick(): void {
     this.#barrier.tick(this.#options.readRetryTicks);
+    this.#leases.tick();
   }
 
   /** Fails everything waiting; further requests fail with "server stopped". */
   stop(): void {
     this.#stopped = true;
+    this.watch.stop();
+    this.#leases.stop();
     this.#deadlines.clear();
     this.#wait.failAll(Errors.stopped());
     this.#barrier.failAll(Errors.stopped());
@@ -232,6 +296,42 @@ export class EtcdServer implements EtcdService {
     return { header: this.#header(applied.revision) };
   }
 
+  // ---- leases (lease_server.ts) ------------------------------------------------------
+
+  leaseGrant(request: LeaseGrantRequest, options?: RequestOptions): Promise<LeaseGrantResponse> {
+    return this.#leases.grant(request, options);
+  }
+
+  leaseRevoke(request: LeaseRevokeRequest, options?: RequestOptions): Promise<LeaseRevokeResponse> {
+    return this.#leases.revoke(request, options);
+  }
+
+  leaseKeepAlive(request: LeaseKeepAliveRequest): Promise<LeaseKeepAliveResponse> {
+    return this.#leases.keepAlive(request);
+  }
+
+  leaseTimeToLive(request: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse> {
+    return this.#leases.timeToLive(request);
+  }
+
+  leaseLeases(): Promise<LeaseLeasesResponse> {
+    return this.#leases.leases();
+  }
+
+  /** Whether this member keeps the leases' time (the leader, once promoted). */
+  get leasePrimary(): boolean {
+    return this.#leases.primary;
+  }
+
+  /**
+   * A peer's request outside Raft (the peer transport's `onRequest`): lease
+   * renewals and time-to-live questions a follower forwards to the leader.
+   */
+  answerPeerRequest(_from: bigint, request: unknown): Promise<unknown> {
+    if (!isLeaseForward(request)) return Promise.reject(new Error("unknown peer request"));
+    return this.#leases.answerForward(request);
+  }
+
   /** Publishes this member's name and client URLs (etcd's publish at start). */
   async publishAttributes(name: string, clientUrls: readonly string[]): Promise<void> {
     const request: InternalRequest = {
@@ -301,11 +401,13 @@ export class EtcdServer implements EtcdService {
   }
 
   #onApplied(request: InternalRequest, result: ApplyResult): void {
+    this.#leases.onApplied(request, result);
     this.#wait.trigger(request.id, result);
   }
 
   #onSoftState(state: SoftState): void {
     if (state.lead !== 0n) this.#barrier.retry();
+    this.#leases.onLeadership(state.raftState === "leader");
   }
 
   #onFatal(error: unknown): void {

@@ -16,7 +16,8 @@ import { snapshotCatchUpEntriesDefault, walSegmentBytesDefault } from "../util/l
 import { AutoCompactor } from "./auto_compactor.ts";
 import type { AutoCompaction } from "./config.ts";
 import { bootstrapMember, type Bootstrapped, memberDirOf } from "./bootstrap.ts";
-import { EtcdServer } from "./etcd_server.ts";
+import { EtcdServer, type EtcdServerOptions } from "./etcd_server.ts";
+import { minLeaseTtlSeconds } from "../lease/mod.ts";
 import { clusterIdOf, memberIdOf } from "./ids.ts";
 import { type Logger, storageLogOf } from "./logger.ts";
 import { RaftNode } from "./raft_node.ts";
@@ -27,7 +28,7 @@ import {
   type Transport,
 } from "./transport/mod.ts";
 import type { EtcdService } from "./service.ts";
-import { StateMachine } from "./state_machine.ts";
+import { StateMachine, type StateMachineOptions } from "./state_machine.ts";
 import { raftPendingProposalsMax } from "../util/limits.ts";
 
 /** Everything a member needs to start (from flags, variables or a config file). */
@@ -62,6 +63,10 @@ export interface MemberSettings {
   readonly healthIntervalMs?: number;
   /** Snapshot bytes written per step between Readys (tests make it tiny); default in limits.ts. */
   readonly snapshotStepBytes?: number;
+  /** etcd's --experimental-watch-progress-notify-interval in ms (default 10 minutes). */
+  readonly watchProgressNotifyIntervalMs?: number;
+  /** The monotonic clock leases expire by, in ms (tests move it; default performance.now). */
+  readonly leaseClock?: () => number;
   /**
    * Joining a running cluster (`--initial-cluster-state existing`, no data
    * yet): its id, the cluster's id and members as the peers told them.
@@ -127,6 +132,9 @@ interface Opened {
   readonly boot: Bootstrapped;
   readonly supplier: ZeroFilledSegments;
   readonly quotaBytes: number;
+  /** The state machine's options; its writes reach `writes.server`'s watchers once it exists. */
+  readonly machineOptions: StateMachineOptions;
+  readonly writes: { server: EtcdServer | null };
 }
 
 /** Opens (or creates) the member's data directory; throws the storage's typed errors. */
@@ -140,6 +148,11 @@ function openMember(settings: MemberSettings, deps: MemberDeps): Opened {
   const quotaBytes = settings.quotaBackendBytes > 0
     ? settings.quotaBackendBytes
     : quotaBackendBytesDefault;
+  const writes: Opened["writes"] = { server: null };
+  const machineOptions: StateMachineOptions = {
+    quotaBytes,
+    onWrite: (revision, events) => writes.server?.watch.onWrite(revision, events),
+  };
   const walDir = joinPath(memberDirOf(settings.dataDir), "wal");
   const supplier = new ZeroFilledSegments(fs, walDir, walSegmentBytesDefault);
   const storageLog = storageLogOf(log);
@@ -159,11 +172,11 @@ function openMember(settings: MemberSettings, deps: MemberDeps): Opened {
       maxSnapshots: settings.maxSnapshots,
       log: storageLog,
     },
-    machine: { quotaBytes },
+    machine: machineOptions,
   });
   supplier.start();
   logBoot(log, settings, boot);
-  return { boot, supplier, quotaBytes };
+  return { boot, supplier, quotaBytes, machineOptions, writes };
 }
 
 /** The request side of the member; `activeSince` reads the peer transport. */
@@ -171,7 +184,7 @@ function createServer(
   settings: MemberSettings,
   opened: Opened,
   log: Logger,
-  activeSince: (peer: bigint) => number | null,
+  peers: () => Transport | null,
 ): EtcdServer {
   return new EtcdServer({
     memberId: opened.boot.memberId,
@@ -182,12 +195,39 @@ function createServer(
     quotaBytes: opened.quotaBytes,
     readRetryTicks: Math.max(1, Math.round(500 / settings.heartbeatIntervalMs)),
     strictReconfigCheck: settings.strictReconfigCheck ?? true,
-    peerActiveSince: activeSince,
+    peerActiveSince: (peer) => peers()?.activeSince(peer) ?? null,
+    // Lease renewals and time-to-live questions a follower forwards to the leader.
+    askPeer: (peer, request, timeoutMs) =>
+      peers()?.request(peer, request, timeoutMs) ??
+        Promise.reject(new Error("no peer transport")),
+    ...(settings.watchProgressNotifyIntervalMs === undefined
+      ? {}
+      : { watchProgressNotifyIntervalMs: settings.watchProgressNotifyIntervalMs }),
     ...(settings.healthIntervalMs === undefined
       ? {}
       : { healthIntervalMs: settings.healthIntervalMs }),
+    lease: leaseTiming(settings),
     log,
   });
+}
+
+/**
+ * etcd's lease timing for these settings: the minimum TTL from the election
+ * ticks and heartbeat, a new leader's extension of one election timeout.
+ */
+function leaseTiming(settings: MemberSettings): NonNullable<EtcdServerOptions["lease"]> {
+  const ticks = electionTicksOf(settings);
+  return {
+    minTtlSeconds: minLeaseTtlSeconds(ticks, settings.heartbeatIntervalMs),
+    extendMs: ticks * settings.heartbeatIntervalMs,
+    tickMs: settings.heartbeatIntervalMs,
+    ...(settings.leaseClock === undefined ? {} : { now: settings.leaseClock }),
+  };
+}
+
+/** Raft's election timeout in ticks (at least 2). */
+function electionTicksOf(settings: MemberSettings): number {
+  return Math.max(2, Math.round(settings.electionTimeoutMs / settings.heartbeatIntervalMs));
 }
 
 /** The peer transport, delivering to the node `node()` returns once it exists. */
@@ -195,6 +235,7 @@ function createTransport(
   settings: MemberSettings,
   boot: Bootstrapped,
   deps: MemberDeps,
+  server: EtcdServer,
   node: () => RaftNode | null,
 ): PeerTransport {
   return (deps.transport ?? tcpTransport)({
@@ -208,6 +249,7 @@ function createTransport(
       onMessage: (message) => node()?.step(message),
       onUnreachable: (peer) => node()?.reportUnreachable(peer),
       onSnapshotStatus: (peer, status) => node()?.reportSnapshot(peer, status),
+      onRequest: (from, request) => server.answerPeerRequest(from, request),
     },
   });
 }
@@ -219,16 +261,13 @@ function createNode(
   server: EtcdServer,
   transport: Transport,
 ): RaftNode {
-  const { boot, quotaBytes } = opened;
+  const { boot } = opened;
   const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
   return new RaftNode({
     id: boot.memberId,
     storage: boot.storage,
     machine: boot.machine,
-    electionTicks: Math.max(
-      2,
-      Math.round(settings.electionTimeoutMs / settings.heartbeatIntervalMs),
-    ),
+    electionTicks: electionTicksOf(settings),
     heartbeatTicks: 1,
     prng: new SeededPrng(seed),
     snapshotPolicy: validateSnapshotPolicy({
@@ -236,7 +275,7 @@ function createNode(
       catchUpEntries: Math.min(snapshotCatchUpEntriesDefault, settings.snapshotCount),
     }),
     transport,
-    hooks: server.hooks((data, index) => StateMachine.restore(data, index, { quotaBytes })),
+    hooks: server.hooks((data, index) => StateMachine.restore(data, index, opened.machineOptions)),
     pendingProposalsMax: raftPendingProposalsMax,
     ...(settings.snapshotStepBytes === undefined
       ? {}
@@ -253,9 +292,10 @@ export async function startMember(
   const opened = openMember(settings, deps);
   const { boot, supplier } = opened;
   let peers: Transport | null = null;
-  const server = createServer(settings, opened, log, (peer) => peers?.activeSince(peer) ?? null);
+  const server = createServer(settings, opened, log, () => peers);
+  opened.writes.server = server;
   let node: RaftNode | null = null;
-  const transport = peers = createTransport(settings, boot, deps, () => node);
+  const transport = peers = createTransport(settings, boot, deps, server, () => node);
   const raftNode = node = createNode(settings, opened, server, transport);
   server.attach(raftNode);
   let removed = () => {};
@@ -275,6 +315,7 @@ export async function startMember(
     clearInterval(ticker);
     clearInterval(removalCheck);
     if (compactor !== null) clearInterval(compactor);
+    server.watch.stop(); // ends the watch streams, which would hold the API's shutdown
     await api?.shutdown();
     server.stop();
     await raftNode.stop();

@@ -54,6 +54,11 @@ export interface RaftNodeHooks {
   onReadStates(states: readonly ReadState[]): void;
   /** Leader or role changed. */
   onSoftState(state: SoftState): void;
+  /**
+   * An empty entry was applied: a leader's first entry of its term (etcd
+   * promotes its lessor then, when the member leads).
+   */
+  onEmptyEntry?(index: number): void;
   /** Every entry up to `index` is applied (after each Ready with committed entries). */
   onAppliedUpTo(index: number): void;
   /** The state machine was replaced by a snapshot from the leader. */
@@ -389,6 +394,7 @@ export class RaftNode {
         hooks.onConfChange(change, id, result);
       } else if (entry.data.length === 0) {
         this.#machine.skip(entry.index); // a new leader's empty entry
+        hooks.onEmptyEntry?.(entry.index);
       } else {
         const { request, result } = this.#machine.applyEntry(entry.index, entry.data);
         hooks.onApplied(request, result);

@@ -223,6 +223,7 @@ export function settingsOf(config: ServeConfig): MemberSettings {
     txnOpsMax: config.txnOpsMax,
     autoCompaction: config.autoCompaction,
     strictReconfigCheck: config.strictReconfigCheck,
+    watchProgressNotifyIntervalMs: config.watchProgressNotifyIntervalMs,
   };
 }
 

@@ -34,6 +34,8 @@ import type {
   TxnRequest,
   TxnResponse,
 } from "../proto/rpc.ts";
+import type { LeaseService } from "./service_lease.ts";
+import type { WatchService } from "./watch_service.ts";
 
 /** Options of one request (deadlines, cancellation). */
 export interface RequestOptions {
@@ -41,8 +43,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What the gateway may ask of a member. */
-export interface EtcdService {
+/** What the gateway may ask of a member (the lease calls: service_lease.ts). */
+export interface EtcdService extends LeaseService {
   range(request: RangeRequest, options?: RequestOptions): Promise<RangeResponse>;
   put(request: PutRequest, options?: RequestOptions): Promise<PutResponse>;
   deleteRange(request: DeleteRangeRequest, options?: RequestOptions): Promise<DeleteRangeResponse>;
@@ -75,4 +77,6 @@ export interface EtcdService {
    * it with "etcdserver: request is too large", after validation, as etcd.
    */
   readonly requestBytesMax: number;
+  /** etcd's Watch service (`/v3/watch`); absent in servers without one. */
+  readonly watch?: WatchService;
 }

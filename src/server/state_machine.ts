@@ -17,6 +17,7 @@ import { Errors, EtcdError } from "../proto/errors.ts";
 import type {
   CompactionResponse,
   DeleteRangeResponse,
+  Event,
   Member,
   PutResponse,
   RequestOp,
@@ -24,7 +25,9 @@ import type {
   TxnResponse,
 } from "../proto/rpc.ts";
 import { emptyHeader } from "../proto/rpc.ts";
-import { KvStore } from "../mvcc/mod.ts";
+import type { LeaseGrantResponse, LeaseRevokeResponse } from "../proto/rpc_lease.ts";
+import { KvStore, type KvStoreOptions } from "../mvcc/mod.ts";
+import { type LeaseRecord, LeaseTable } from "../lease/mod.ts";
 import { BOOTSTRAP_INDEX, type ConfChange } from "../raft/mod.ts";
 import { decodeConfChangeContext, decodeRequest, type InternalRequest } from "./entry_codec.ts";
 
@@ -39,12 +42,20 @@ export type AppliedResponse =
   | DeleteRangeResponse
   | TxnResponse
   | CompactionResponse
+  | LeaseGrantResponse
+  | LeaseRevokeResponse
   | null;
 
 /** How the state machine judges requests. */
 export interface StateMachineOptions {
   /** etcd's --quota-backend-bytes (already defaulted); puts beyond it fail with NOSPACE. */
   readonly quotaBytes: number;
+  /**
+   * Told of every change of the key-value store once it is made (all the
+   * events of one revision, each with the key before it as prevKv): the
+   * member's watchers.
+   */
+  readonly onWrite?: (revision: number, events: readonly Event[]) => void;
 }
 
 /** A state machine snapshot being written step by step ({@linkcode StateMachine.beginSnapshot}). */
@@ -76,18 +87,35 @@ export class StateSnapshotDecodeError extends Error {
   }
 }
 
-/** The members' store, the key-value store and the applied index. */
+/** The members' store, the key-value store, the leases and the applied index. */
 export class StateMachine {
   readonly kv: KvStore;
+  /** The leases and their attached keys (etcd's lessor, apply side). */
+  readonly leases: LeaseTable;
   readonly #members = new Map<bigint, Member>();
   readonly #removed = new Set<bigint>();
   readonly #options: StateMachineOptions;
   #appliedIndex: number;
 
-  private constructor(kv: KvStore, appliedIndex: number, options: StateMachineOptions) {
-    this.kv = kv;
+  private constructor(
+    makeKv: (kvOptions: KvStoreOptions) => KvStore,
+    appliedIndex: number,
+    options: StateMachineOptions,
+    leases: LeaseTable = new LeaseTable(),
+  ) {
+    this.leases = leases;
+    this.kv = makeKv({
+      leaseExists: (lease) => this.leases.has(lease),
+      onWrite: (revision, events) => this.#onKvWrite(revision, events),
+    });
     this.#appliedIndex = appliedIndex;
     this.#options = options;
+  }
+
+  /** Every change of the key-value store, as it is made (keys join and leave leases). */
+  #onKvWrite(revision: number, events: readonly Event[]): void {
+    this.leases.applyEvents(events);
+    this.#options.onWrite?.(revision, events);
   }
 
   /**
@@ -95,7 +123,7 @@ export class StateMachine {
    * initial members and an empty store.
    */
   static create(members: readonly Member[], options: StateMachineOptions): StateMachine {
-    const machine = new StateMachine(new KvStore(), BOOTSTRAP_INDEX, options);
+    const machine = new StateMachine((o) => new KvStore(o), BOOTSTRAP_INDEX, options);
     for (const member of members) machine.#members.set(member.id, { ...member });
     return machine;
   }
@@ -106,7 +134,7 @@ export class StateMachine {
    * (learned from the peers) only tell the transport whom to talk to.
    */
   static joining(members: readonly Member[], options: StateMachineOptions): StateMachine {
-    const machine = new StateMachine(new KvStore(), 0, options);
+    const machine = new StateMachine((o) => new KvStore(o), 0, options);
     for (const member of members) machine.#members.set(member.id, { ...member });
     return machine;
   }
@@ -128,10 +156,11 @@ export class StateMachine {
       throw new StateSnapshotDecodeError(`applied index ${applied} differs from ${index}`);
     }
     const kvBytes = record.kv instanceof Uint8Array ? plainBytes(record.kv) : null;
-    const kv = kvBytes === null || kvBytes.length === 0
-      ? new KvStore()
-      : KvStore.fromSnapshot(kvBytes);
-    const machine = new StateMachine(kv, index, options);
+    const makeKv = (o: KvStoreOptions) =>
+      kvBytes === null || kvBytes.length === 0 ? new KvStore(o) : KvStore.fromSnapshot(kvBytes, o);
+    const leases = LeaseTable.fromRecords(decodeLeases(record.leases));
+    const machine = new StateMachine(makeKv, index, options, leases);
+    machine.kv.forEachLeasedKey((key, lease) => leases.attach(lease, key));
     for (const member of decodeMembers(record.members)) machine.#members.set(member.id, member);
     for (const id of Array.isArray(record.removed) ? record.removed : []) {
       if (typeof id !== "bigint") throw new StateSnapshotDecodeError("bad removed member id");
@@ -147,6 +176,7 @@ export class StateMachine {
       applied: this.#appliedIndex,
       members: [...this.#members.values()],
       removed: [...this.#removed],
+      leases: this.leases.toRecords(),
       kv: this.kv.toSnapshot(),
     });
   }
@@ -163,6 +193,7 @@ export class StateMachine {
       applied: this.#appliedIndex,
       members: [...this.#members.values()],
       removed: [...this.#removed],
+      leases: this.leases.toRecords(),
     };
     return {
       index: this.#appliedIndex,
@@ -235,6 +266,10 @@ export class StateMachine {
           return this.#memberAttributes(request);
         case "memberUpdate":
           return this.#memberUpdate(request);
+        case "leaseGrant":
+          return this.#leaseGrant(request);
+        case "leaseRevoke":
+          return this.#leaseRevoke(request);
       }
     } catch (error) {
       if (error instanceof EtcdError) return { ok: false, error };
@@ -268,6 +303,26 @@ export class StateMachine {
       succeeded: result.succeeded,
       responses: result.responses,
     };
+    return { ok: true, revision: result.revision, response };
+  }
+
+  /** etcd's applier LeaseGrant: the response carries the TTL kept. */
+  #leaseGrant(request: Extract<InternalRequest, { kind: "leaseGrant" }>): ApplyResult {
+    const lease = this.leases.grant(request.leaseId, request.ttl);
+    const response: LeaseGrantResponse = {
+      header: emptyHeader(),
+      id: lease.id,
+      ttl: lease.ttl,
+      error: "",
+    };
+    return { ok: true, revision: this.kv.currentRevision, response };
+  }
+
+  /** etcd's Revoke: the lease goes, and its keys with it in one revision. */
+  #leaseRevoke(request: Extract<InternalRequest, { kind: "leaseRevoke" }>): ApplyResult {
+    const keys = this.leases.revoke(request.leaseId);
+    const result = this.kv.deleteKeys(keys);
+    const response: LeaseRevokeResponse = { header: emptyHeader() };
     return { ok: true, revision: result.revision, response };
   }
 
@@ -356,6 +411,21 @@ export class StateMachine {
 
 function plainBytes(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The leases of a snapshot; a snapshot made before leases existed has none. */
+function decodeLeases(value: unknown): LeaseRecord[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new StateSnapshotDecodeError("bad leases");
+  return value.map((item) => {
+    const [id, ttl] = Array.isArray(item) ? item : [];
+    if (
+      typeof id !== "bigint" || id === 0n || typeof ttl !== "number" || !Number.isSafeInteger(ttl)
+    ) {
+      throw new StateSnapshotDecodeError("bad lease");
+    }
+    return [id, ttl] as const;
+  });
 }
 
 function decodeMembers(value: unknown): Member[] {

@@ -115,6 +115,19 @@ export const peerHandshakeFrameBytesMax = 256;
 export const peerReplyFrameBytesMax = 1024;
 
 /**
+ * Largest request frame a member sends a peer outside Raft (a lease renewal
+ * or time-to-live question forwarded to the leader: a few dozen bytes); as
+ * a first frame, held to no more than a handshake.
+ */
+export const peerRequestBytesMax = 256;
+
+/** Largest answer to such a request (a time-to-live lists the lease's keys: 4 MiB). */
+export const peerRequestReplyBytesMax = 4 * 1024 * 1024;
+
+/** Requests outside Raft one member has sent its peers and not yet had answered, at most. */
+export const peerRequestsInFlightMax = 256;
+
+/**
  * Largest cluster information frame sent or accepted (1 MiB: thousands of
  * members). The request is a first frame, so it is held to
  * {@linkcode peerHandshakeFrameBytesMax}.
@@ -144,9 +157,6 @@ export const leaseRevokesInFlightMax = 16;
 
 /** An expired lease whose revoke did not happen is handed out again after this (etcd: 3 s). */
 export const leaseExpiredRetryMs = 3000;
-
-/** Lease renewals and time-to-live questions a follower has forwarded to the leader and not yet had answered, at most. */
-export const leaseForwardsInFlightMax = 1024;
 
 /**
  * Bytes of encoded watch responses one client stream may have queued and

@@ -20,7 +20,12 @@ import type { LogFields, Logger } from "../logger.ts";
 import type { PeerConn } from "./address.ts";
 import { PeerProtocolError } from "./codec.ts";
 import { framePayload, readFrames, writeAll } from "./frame.ts";
-import { peerClusterInfoBytesMax, peerHandshakeFrameBytesMax } from "../../util/limits.ts";
+import {
+  peerClusterInfoBytesMax,
+  peerHandshakeFrameBytesMax,
+  peerRequestBytesMax,
+  peerRequestReplyBytesMax,
+} from "../../util/limits.ts";
 import { type TransportLimits } from "./limits.ts";
 import { SnapshotAssembler } from "./snapshot_stream.ts";
 import {
@@ -29,10 +34,12 @@ import {
   decodeFrame,
   encodeAccept,
   encodeClusterInfo,
+  encodePeerReply,
   encodePong,
   encodeSnapshotAck,
   type Hello,
   PEER_PROTOCOL_VERSION,
+  type PeerRequestFrame,
   type WireFrame,
 } from "./wire.ts";
 
@@ -44,6 +51,8 @@ export interface InboundContext {
   readonly logger: Logger;
   /** Answers cluster information requests; null: such requests are closed unanswered. */
   readonly clusterInfo: ClusterInfoSource | null;
+  /** Answers peers' requests outside Raft; null: they are refused. */
+  readonly onRequest: ((from: NodeId, request: unknown) => Promise<unknown>) | null;
   /** Whether `id` is a peer now. */
   isPeer(id: NodeId): boolean;
   /** `session` is now `peer`'s inbound stream (an older one may be closed). */
@@ -53,6 +62,9 @@ export interface InboundContext {
   /** Hands a checked message to the member. */
   deliver(message: Message): void;
 }
+
+/** The largest first frame read: a handshake, or a request outside Raft. */
+const FIRST_FRAME_BYTES_MAX = Math.max(peerHandshakeFrameBytesMax, peerRequestBytesMax);
 
 /** A refused handshake: logged at warn with `fields`. */
 class RefusedError extends PeerProtocolError {
@@ -117,9 +129,9 @@ export class InboundSession {
     }, limits.pingIntervalMs);
     const isKnown = () => this.#peer !== null;
     const options = {
-      // Until the handshake is accepted, only a handshake-sized frame is read.
+      // Until the handshake is accepted, only a handshake- or request-sized frame is read.
       get frameBytesMax() {
-        return isKnown() ? limits.frameBytesMax : peerHandshakeFrameBytesMax;
+        return isKnown() ? limits.frameBytesMax : FIRST_FRAME_BYTES_MAX;
       },
       readBufferBytes: limits.readBufferBytes,
     };
@@ -170,6 +182,10 @@ export class InboundSession {
     const frame = decodeFrame(payload);
     if (frame.kind === "clusterInfoRequest" && this.#peer === null) {
       this.#answerClusterInfo(frame);
+      return;
+    }
+    if (frame.kind === "peerRequest" && this.#peer === null) {
+      this.#answerRequest(frame);
       return;
     }
     if (this.#peer === null) {
@@ -249,8 +265,39 @@ export class InboundSession {
     logger.debug("served the cluster information to a peer", fields);
   }
 
+  /**
+   * Answers a request outside Raft (checked as a handshake is), then closes:
+   * the handler's answer, or its failure's message.
+   */
+  #answerRequest(request: PeerRequestFrame): void {
+    this.#answered = true;
+    this.#refuseUnless(request);
+    const onRequest = this.#ctx.onRequest;
+    const answer = onRequest === null
+      ? Promise.reject(new Error("this member answers no requests"))
+      : onRequest(request.from, request.body);
+    const reply = answer.then(
+      (body) => encodePeerReply(true, body),
+      (error) => encodePeerReply(false, error instanceof Error ? error.message : String(error)),
+    ).then((payload) => {
+      if (payload.length > peerRequestReplyBytesMax) {
+        return encodePeerReply(false, `answer of ${payload.length} bytes is too large`);
+      }
+      return payload;
+    });
+    this.#writes = this.#writes
+      .then(() => reply)
+      .then((payload) =>
+        this.#closed
+          ? undefined
+          : writeAll(this.#conn, framePayload(payload), this.#ctx.limits.writeBytesMax)
+      )
+      .catch(() => {})
+      .then(() => this.close());
+  }
+
   /** Throws RefusedError (etcd's wording, both ids) unless `hello` may connect. */
-  #refuseUnless(hello: Hello): void {
+  #refuseUnless(hello: Hello | PeerRequestFrame): void {
     const { localId, clusterId } = this.#ctx;
     const base = {
       "local-member-id": localId,

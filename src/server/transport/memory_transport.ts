@@ -23,6 +23,8 @@ import { type Prng, SeededPrng } from "../../util/prng.ts";
 import { decodeMessage, encodeMessage } from "./codec.ts";
 import { packPayload, unpackPayload } from "./frame.ts";
 import type { PeerTransportHandler, SnapshotDeliveryStatus, Transport } from "./transport.ts";
+import { PeerRequestError, RequestGate } from "./peer_request.ts";
+import { plainBytes } from "./wire.ts";
 
 /** How a {@linkcode MemoryNetwork} behaves. */
 export interface MemoryNetworkOptions {
@@ -182,6 +184,46 @@ export class MemoryNetwork {
     return "queued";
   }
 
+  /**
+   * Carries a request outside Raft from `from` to the peer at `urls` and
+   * its answer back (each a turn of the scheduler, copied through msgpack
+   * when round-tripping): refused when the peer is unreachable from `from`,
+   * never answered when the way back is cut (the caller's timeout ends it).
+   */
+  request(
+    from: MemoryTransport,
+    peer: NodeId,
+    urls: readonly string[],
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    const copy = (value: unknown) =>
+      this.#roundTrip ? plainBytes(unpackPayload(packPayload(value)), 0) : value;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new PeerRequestError(`no answer within ${timeoutMs} ms`)),
+        Math.max(0, timeoutMs),
+      );
+      const settle = (ok: boolean, value: unknown) =>
+        this.#schedule(() => {
+          clearTimeout(timer);
+          if (ok) resolve(copy(value));
+          else reject(new PeerRequestError(String(value)));
+        });
+      this.#schedule(() => {
+        const to = this.reachable(from, peer, urls);
+        if (to === null) return settle(false, "the peer cannot be reached");
+        const back = this.#faults.get(linkKey(to.memberId, from.memberId));
+        to.answer(from.memberId, copy(body)).then(
+          (reply) => {
+            if (back === undefined || back.dropRate < 1) settle(true, reply);
+          },
+          (error) => settle(false, error instanceof Error ? error.message : String(error)),
+        );
+      });
+    });
+  }
+
   /** Forgets a stopped transport's address. */
   leave(transport: MemoryTransport): void {
     if (this.#endpoints.get(transport.url) === transport) this.#endpoints.delete(transport.url);
@@ -218,6 +260,7 @@ export class MemoryTransport implements Transport {
   readonly #peers = new Map<NodeId, readonly string[]>();
   /** Peers reachable since (ms): kept current by {@linkcode MemoryNetwork.linksChanged}. */
   readonly #activeSince = new Map<NodeId, number>();
+  readonly #requests = new RequestGate();
   #stopped = false;
 
   /** Use {@linkcode MemoryNetwork.transport}. */
@@ -274,6 +317,28 @@ export class MemoryTransport implements Transport {
       if (this.#network.reachable(this, id, urls) !== null) active.add(id);
     }
     return active;
+  }
+
+  request(peer: NodeId, request: unknown, timeoutMs: number): Promise<unknown> {
+    if (this.#stopped) return Promise.reject(new PeerRequestError("transport stopped"));
+    const urls = this.#peers.get(peer);
+    if (urls === undefined) return Promise.reject(new PeerRequestError("not a peer"));
+    return this.#requests.run(() => this.#network.request(this, peer, urls, request, timeoutMs));
+  }
+
+  /** Used by the network: the member's answer to a peer's request (refused by a stopped member or a stranger). */
+  answer(from: NodeId, request: unknown): Promise<unknown> {
+    if (this.#stopped || !this.#peers.has(from)) {
+      return Promise.reject(new Error("the peer refused the request"));
+    }
+    if (this.#handler.onRequest === undefined) {
+      return Promise.reject(new Error("this member answers no requests"));
+    }
+    try {
+      return this.#handler.onRequest(from, request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   activeSince(peer: NodeId): number | null {

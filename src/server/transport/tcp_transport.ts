@@ -28,6 +28,7 @@ import { type TransportLimits, transportLimits } from "./limits.ts";
 import { type LinkContext, type LinkReporter, PeerLink } from "./peer_link.ts";
 import type { PeerTransportHandler, SnapshotDeliveryStatus, Transport } from "./transport.ts";
 import type { ClusterInfoSource } from "./wire.ts";
+import { askPeer, PeerRequestError, RequestGate } from "./peer_request.ts";
 
 /** How a {@linkcode TcpTransport} is set up. */
 export interface TcpTransportOptions {
@@ -94,6 +95,7 @@ export class TcpTransport implements Transport {
   readonly #tasks = new Set<Promise<void>>();
   readonly #linkContext: LinkContext;
   readonly #inboundContext: InboundContext;
+  readonly #requests = new RequestGate();
   #stopping: Promise<void> | null = null;
 
   /** Listens on `options.listenUrls` at once (throws if one cannot be bound). */
@@ -186,6 +188,21 @@ export class TcpTransport implements Transport {
     return this.#links.get(peer)?.activeSince ?? null;
   }
 
+  request(peer: NodeId, request: unknown, timeoutMs: number): Promise<unknown> {
+    const link = this.#links.get(peer);
+    if (this.#stopping !== null) return Promise.reject(new PeerRequestError("transport stopped"));
+    if (link === undefined) return Promise.reject(new PeerRequestError("not a peer"));
+    const options = {
+      clusterId: this.clusterId,
+      from: this.memberId,
+      to: peer,
+      urls: link.urls,
+      timeoutMs,
+      connect: this.#linkContext.connect,
+    };
+    return this.#requests.run(() => askPeer(options, request));
+  }
+
   stop(): Promise<void> {
     this.#stopping ??= this.#stopAll();
     return this.#stopping;
@@ -272,6 +289,9 @@ export class TcpTransport implements Transport {
       limits: this.#limits,
       logger: this.#logger,
       clusterInfo,
+      onRequest: this.#handler.onRequest === undefined
+        ? null
+        : (from, request) => this.#handler.onRequest!(from, request),
       isPeer: (id) => this.#links.has(id),
       attach: (peer, session) => {
         const older = this.#streams.get(peer);

@@ -24,6 +24,12 @@ export interface PeerTransportHandler {
   onUnreachable(peer: NodeId): void;
   /** A MsgSnap to `peer` was delivered ("finish") or failed ("failure"): raft's ReportSnapshot. */
   onSnapshotStatus(peer: NodeId, status: "finish" | "failure"): void;
+  /**
+   * A peer's request outside Raft (see {@linkcode Transport.request}): its
+   * answer, any msgpack value; a rejection is sent back as the error's
+   * message. Without this handler such requests are refused.
+   */
+  onRequest?(from: NodeId, request: unknown): Promise<unknown>;
 }
 
 /** Sends Raft messages to the member's peers. */
@@ -52,6 +58,15 @@ export interface Transport {
    * members of {@linkcode activePeers}.
    */
   activeSince(peer: NodeId): number | null;
+  /**
+   * Asks `peer` a small request outside Raft (a lease renewal forwarded to
+   * the leader) and resolves with what its handler's `onRequest` answered.
+   * Rejects (a `PeerRequestError`) when `peer` is not a peer, cannot be
+   * reached, refuses (another cluster, it does not know this member), has
+   * no handler or its handler fails, does not answer within `timeoutMs`,
+   * or when too many requests are in flight already.
+   */
+  request(peer: NodeId, request: unknown, timeoutMs: number): Promise<unknown>;
   /** Closes every connection and listener; resolves once all of them are closed. Idempotent. */
   stop(): Promise<void>;
 }

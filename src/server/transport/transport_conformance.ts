@@ -297,6 +297,44 @@ const RULES: Record<string, Rule> = {
       }
     }),
 
+  "request is answered by the peer's onRequest, values intact, both ways": (factory) =>
+    withPair(factory, async ({ a, b, ha, hb }) => {
+      const request = { op: "leaseRenew", id: -(2n ** 63n), keys: [new Uint8Array([0, 255])] };
+      const answer = await a.transport.request(B, request, 5000);
+      assert.deepEqual(hb.requests, [[A, request]]);
+      const echo = (answer as { echo: typeof request }).echo;
+      assert.equal(echo.id, -(2n ** 63n));
+      assert.deepEqual([...echo.keys[0]!], [0, 255]);
+      assert.deepEqual(await b.transport.request(A, [1, "two"], 5000), { echo: [1, "two"] });
+      assert.deepEqual(ha.requests, [[B, [1, "two"]]]);
+    }),
+
+  "request fails with the handler's message, and to a member that is not a peer": (factory) =>
+    withPair(factory, async ({ a, hb }) => {
+      hb.answer = () => Promise.reject(new Error("etcdserver: not primary"));
+      await assert.rejects(a.transport.request(B, {}, 5000), /etcdserver: not primary/);
+      await assert.rejects(a.transport.request(C, {}, 5000), /not a peer/);
+      assert.equal(hb.requests.length, 1);
+    }),
+
+  "request is refused by a peer that does not know the asker, or is down": (factory) =>
+    withPair(factory, async ({ a, b, hb }) => {
+      b.transport.removePeer(A);
+      await assert.rejects(a.transport.request(B, {}, 5000));
+      assert.deepEqual(hb.requests, []);
+      await b.transport.stop();
+      await assert.rejects(a.transport.request(B, {}, 5000));
+    }),
+
+  "request without an answer fails after its timeout": (factory) =>
+    withPair(factory, async ({ a, hb }) => {
+      let release = () => {};
+      hb.answer = () => new Promise((resolve) => (release = () => resolve("late")));
+      await assert.rejects(a.transport.request(B, {}, 100), /no answer within 100 ms/);
+      release();
+      await sleep(20);
+    }),
+
   "stop is idempotent, silences the handler and makes send a no-op": (factory) =>
     withPair(factory, async ({ a, b, ha, hb }) => {
       sendFrom(a.transport, ha, heartbeat(A, B));

@@ -35,6 +35,18 @@ export class RecordingHandler implements PeerTransportHandler {
     if (this.inSend) this.reentered = true;
     this.snapshotStatuses.push([peer, status]);
   }
+
+  /** Requests outside Raft received, in order. */
+  readonly requests: [NodeId, unknown][] = [];
+  /** How requests are answered (default: `{ echo: request }`). */
+  answer: (from: NodeId, request: unknown) => Promise<unknown> = (_from, request) =>
+    Promise.resolve({ echo: request });
+
+  onRequest(from: NodeId, request: unknown): Promise<unknown> {
+    if (this.inSend) this.reentered = true;
+    this.requests.push([from, request]);
+    return this.answer(from, request);
+  }
 }
 
 /** Polls `condition` every few milliseconds until it holds; fails after `timeoutMs`. */

@@ -14,11 +14,17 @@
  * | 7 | `[7, version, clusterId, members]` cluster information | listener → dialer, then the listener closes |
  * | 8 | `[8]` link heartbeat: are you there? | dialer → listener, every ping interval |
  * | 9 | `[9]` the answer to a link heartbeat | listener → dialer |
+ * | 10 | `[10, version, clusterId, fromMemberId, toMemberId, body]` a request outside Raft | dialer → listener, first frame instead of a handshake |
+ * | 11 | `[11, ok, body]` its answer (`ok` false: `body` is the error's text) | listener → dialer, then the listener closes |
  *
  * Each member of a cluster information frame is `[id, name, peerUrls,
  * clientUrls, isLearner]` (a uint64 bigint, a string, two lists of strings,
  * a boolean): etcd's `GET /members` on a peer URL, which a member joining
  * with `--initial-cluster-state existing` asks before it knows any id.
+ *
+ * A request (10) carries any msgpack value its member's handler understands
+ * (a lease renewal forwarded to the leader, as etcd's peer HTTP calls); it
+ * is checked as a handshake is (cluster, addressee, a known peer).
  *
  * A refused handshake or any malformed frame closes the connection.
  *
@@ -49,6 +55,8 @@ const KIND_CLUSTER_INFO_REQUEST = 6;
 const KIND_CLUSTER_INFO = 7;
 const KIND_PING = 8;
 const KIND_PONG = 9;
+const KIND_REQUEST = 10;
+const KIND_REPLY = 11;
 
 const UINT64_MAX = (1n << 64n) - 1n;
 
@@ -113,7 +121,34 @@ export type WireFrame =
   | { readonly kind: "snapshotChunk"; readonly snapshotId: number; readonly data: Uint8Array }
   | { readonly kind: "snapshotAck"; readonly snapshotId: number }
   | { readonly kind: "ping" }
-  | { readonly kind: "pong" };
+  | { readonly kind: "pong" }
+  | PeerRequestFrame
+  | { readonly kind: "peerReply"; readonly ok: boolean; readonly body: unknown };
+
+/** A request outside Raft, sent as the first frame of its own connection. */
+export interface PeerRequestFrame {
+  readonly kind: "peerRequest";
+  readonly version: number;
+  readonly clusterId: bigint;
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly body: unknown;
+}
+
+/** The payload of a request frame (a view: copy before the next encode). */
+export function encodePeerRequest(
+  clusterId: bigint,
+  from: NodeId,
+  to: NodeId,
+  body: unknown,
+): Uint8Array {
+  return packPayload([KIND_REQUEST, PEER_PROTOCOL_VERSION, clusterId, from, to, body]);
+}
+
+/** The payload of a request's answer (a view); `ok` false: `body` is the error's text. */
+export function encodePeerReply(ok: boolean, body: unknown): Uint8Array {
+  return packPayload([KIND_REPLY, ok, body]);
+}
 
 /** The payload of a handshake frame (a view: copy before the next encode). */
 export function encodeHello(clusterId: bigint, from: NodeId, to: NodeId): Uint8Array {
@@ -293,9 +328,44 @@ function decodeFields(fields: readonly unknown[]): WireFrame {
     case KIND_PONG:
       exactly(fields, 1, "link heartbeat answer");
       return { kind: "pong" };
+    case KIND_REQUEST:
+      exactly(fields, 6, "peer request");
+      return {
+        kind: "peerRequest",
+        version: strictVersion(fields[1]),
+        clusterId: decodeId(fields[2], "cluster id"),
+        from: strictId(fields[3], "from member id", true),
+        to: strictId(fields[4], "to member id", true),
+        body: plainBytes(fields[5], 0),
+      };
+    case KIND_REPLY:
+      exactly(fields, 3, "peer reply");
+      if (typeof fields[1] !== "boolean") fail("peer reply flag is not a boolean");
+      if (!fields[1] && typeof fields[2] !== "string") fail("peer reply error is not a string");
+      return { kind: "peerReply", ok: fields[1], body: plainBytes(fields[2], 0) };
     default:
       return fail(`unknown frame kind ${String(fields[0])}`);
   }
+}
+
+/** Nesting of a request's or answer's body, at most. */
+const BODY_NESTING_MAX = 32;
+
+/** `value` with every byte array as a plain `Uint8Array` (msgpackr decodes Buffers). */
+export function plainBytes(value: unknown, depth: number): unknown {
+  if (depth > BODY_NESTING_MAX) fail("body nested too deeply");
+  if (value instanceof Uint8Array) {
+    return value.constructor === Uint8Array
+      ? value
+      : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (Array.isArray(value)) return value.map((item) => plainBytes(item, depth + 1));
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = plainBytes(item, depth + 1);
+    return out;
+  }
+  return value;
 }
 
 /** Decodes and checks one frame payload; throws {@linkcode PeerProtocolError}. */

@@ -1,0 +1,111 @@
+/**
+ * The lines of a `/v3/watch` response as etcd's gateway writes them:
+ * `{"result":<WatchResponse>}` and a newline per message, and, when the
+ * stream ends in an error, `{"error":{…}}` with no newline.
+ *
+ * A write fans out to many watchers with the same events and header, so
+ * each event's JSON is made once (cached by the event object, which the
+ * watch hub shares between watchers) and the header's once per revision.
+ * The text is the schema codec's, byte for byte (watch_json_test.ts).
+ *
+ * @module
+ */
+
+import {
+  type EtcdError,
+  EventSchema,
+  httpStatusOf,
+  ResponseHeaderSchema,
+  toJson,
+  WatchResponseSchema,
+} from "../proto/mod.ts";
+import type { Event, ResponseHeader } from "../proto/rpc.ts";
+import type { WatchMessage } from "../server/watch_service.ts";
+import { goJsonString } from "../proto/json_go_text.ts";
+
+const eventJson = new WeakMap<Event, string>();
+
+function jsonOfEvent(event: Event): string {
+  let text = eventJson.get(event);
+  if (text === undefined) {
+    text = toJson(EventSchema, event);
+    eventJson.set(event, text);
+  }
+  return text;
+}
+
+/** Encodes watch messages for one member; remembers the last header. */
+export class WatchLineEncoder {
+  #headerKey: ResponseHeader | null = null;
+  #headerText = "";
+
+  #header(header: ResponseHeader): string {
+    const last = this.#headerKey;
+    if (
+      last === null || last.revision !== header.revision || last.raftTerm !== header.raftTerm ||
+      last.clusterId !== header.clusterId || last.memberId !== header.memberId
+    ) {
+      this.#headerKey = header;
+      this.#headerText = toJson(ResponseHeaderSchema, header);
+    }
+    return this.#headerText;
+  }
+
+  /** The line of `message` with `header` (its revision is the message's). */
+  line(message: WatchMessage, header: ResponseHeader): string {
+    const plain = !message.created && !message.canceled && message.compactRevision === 0 &&
+      message.cancelReason === "";
+    if (!plain) {
+      const response = {
+        header,
+        watchId: message.watchId,
+        created: message.created,
+        canceled: message.canceled,
+        compactRevision: message.compactRevision,
+        cancelReason: message.cancelReason,
+        fragment: false,
+        events: message.events as Event[],
+      };
+      return '{"result":' + toJson(WatchResponseSchema, response) + "}\n";
+    }
+    let out = '{"result":{"header":' + this.#header(header);
+    if (message.watchId !== 0) out += ',"watch_id":"' + message.watchId + '"';
+    const events = message.events;
+    if (events.length > 0) {
+      out += ',"events":[';
+      for (let i = 0; i < events.length; i++) {
+        if (i > 0) out += ",";
+        out += jsonOfEvent(events[i]!);
+      }
+      out += "]";
+    }
+    return out + "}}\n";
+  }
+}
+
+/** Go's `http.StatusText` for the statuses the gateway maps gRPC codes to. */
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  408: "Request Timeout",
+  409: "Conflict",
+  412: "Precondition Failed",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/**
+ * The gateway's last line of a stream that ends in `error`:
+ * `{"error":{"grpc_code":14,"http_code":503,"message":"…","http_status":"…"}}`.
+ */
+export function errorLine(error: EtcdError): string {
+  const status = httpStatusOf(error.code);
+  return '{"error":{"grpc_code":' + error.code + ',"http_code":' + status + ',"message":' +
+    goJsonString(error.message) + ',"http_status":' + goJsonString(STATUS_TEXT[status] ?? "") +
+    "}}";
+}
