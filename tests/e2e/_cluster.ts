@@ -60,3 +60,23 @@ export async function leaderOf(member: MemberProcess, timeoutMs = 10_000): Promi
   }
   throw new Error(`${member.clientUrl} found no leader`);
 }
+
+/**
+ * Waits until every member names the same leader (an election right after
+ * start may leave one member a moment behind); returns it (decimal string).
+ */
+export async function agreedLeader(
+  members: readonly MemberProcess[],
+  timeoutMs = 10_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let leaders: string[] = [];
+  while (Date.now() < deadline) {
+    leaders = await Promise.all(
+      members.map((m) => leaderOf(m, Math.max(1, deadline - Date.now()))),
+    );
+    if (new Set(leaders).size === 1) return leaders[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`members disagree on the leader: ${leaders}`);
+}

@@ -6,15 +6,14 @@
 
 import assert from "node:assert/strict";
 import { b64, MemberProcess, unb64 } from "./_member_process.ts";
-import { leaderOf, planCluster, type Planned, start } from "./_cluster.ts";
+import { agreedLeader, leaderOf, planCluster, type Planned, start } from "./_cluster.ts";
 
 Deno.test("three members from ETCD_* variables: a write on each is read from all", async () => {
   const dir = await Deno.makeTempDir({ prefix: "etcd-ts-cluster-" });
   const plans = planCluster(dir, 3);
   const members = await Promise.all(plans.map(start));
   try {
-    const leaders = await Promise.all(members.map((m) => leaderOf(m)));
-    assert.equal(new Set(leaders).size, 1, `members disagree on the leader: ${leaders}`);
+    await agreedLeader(members);
     const list = await members[0]!.post("/v3/cluster/member/list", {});
     assert.deepEqual(list.body.members.map((m: { name: string }) => m.name).sort(), [
       "m1",

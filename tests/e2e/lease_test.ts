@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { b64, MemberProcess, runCtl } from "./_member_process.ts";
-import { leaderOf, planCluster, start } from "./_cluster.ts";
+import { agreedLeader, leaderOf, planCluster, start } from "./_cluster.ts";
 
 const mainPath = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -22,8 +22,7 @@ async function withCluster(body: (cluster: Cluster) => Promise<void>): Promise<v
   const dir = await Deno.makeTempDir({ prefix: "etcd-ts-lease-" });
   const members = await Promise.all(planCluster(dir, 3).map(start));
   try {
-    const leaderId = await leaderOf(members[0]!);
-    for (const m of members) assert.equal(await leaderOf(m), leaderId);
+    const leaderId = await agreedLeader(members);
     const statuses = await Promise.all(members.map((m) => m.post("/v3/maintenance/status", {})));
     const leader = statuses.findIndex((s) => s.body.header.member_id === leaderId);
     assert.ok(leader >= 0);
