@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Errors, EtcdError } from "../proto/errors.ts";
+import { Errors, EtcdError, type GrpcCode } from "../proto/errors.ts";
 import type {
   CompactionRequest,
   CompactionResponse,
@@ -100,8 +100,11 @@ export interface EtcdServerOptions {
   readonly watchProgressNotifyIntervalMs?: number;
   /** Lease timing: etcd's minimum TTL, the new leader's extension, the tick, a clock (tests). */
   readonly lease?: Omit<LeaseServerOptions, "requestTimeoutMs">;
-  /** Asks a peer (the leader) a forwarded lease request over the peer transport. */
-  readonly askPeer?: (peer: bigint, request: LeaseForward, timeoutMs: number) => Promise<unknown>;
+  /**
+   * Asks a peer (the leader) over the peer transport: forwarded lease
+   * renewals and time-to-live questions, and learner promotions.
+   */
+  readonly askPeer?: (peer: bigint, request: unknown, timeoutMs: number) => Promise<unknown>;
 }
 
 type Pending = ApplyResult;
@@ -328,6 +331,7 @@ export class EtcdServer implements EtcdService {
    * renewals and time-to-live questions a follower forwards to the leader.
    */
   answerPeerRequest(_from: bigint, request: unknown): Promise<unknown> {
+    if (isPromoteForward(request)) return this.#answerPromote(request.id);
     if (!isLeaseForward(request)) return Promise.reject(new Error("unknown peer request"));
     return this.#leases.answerForward(request);
   }
@@ -489,19 +493,70 @@ export class EtcdServer implements EtcdService {
     return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
   }
 
-  async memberPromote(
+  memberPromote(
     request: MemberPromoteRequest,
     options?: RequestOptions,
   ): Promise<MemberPromoteResponse> {
+    return this.#promote(request.id, options, true);
+  }
+
+  /**
+   * etcd's PromoteMember: only the leader knows whether the learner is in
+   * sync, so a follower hands the promotion to it over the peer transport
+   * (etcd forwards it over its peer HTTP API) and answers with its reply.
+   */
+  async #promote(
+    id: bigint,
+    options: RequestOptions | undefined,
+    mayForward: boolean,
+  ): Promise<MemberPromoteResponse> {
     const node = this.#raftNode();
-    const member = node.machine.member(request.id);
+    const member = node.machine.member(id);
     if (member === undefined) throw Errors.memberNotFound();
     if (!member.isLearner) throw Errors.memberNotLearner();
-    if (!learnerReady(node, request.id)) throw Errors.learnerNotReady();
+    if (node.status().progress === null) {
+      if (!mayForward) throw Errors.noLeader();
+      return await this.#promoteAtLeader(id);
+    }
+    if (!learnerReady(node, id)) throw Errors.learnerNotReady();
     // etcd counts the learner being promoted as started.
     this.#checkEnoughStarted(node.machine.members(), null, { started: 1, total: 1 });
-    const applied = await this.#proposeConfChange("addNode", request.id, member, options);
+    const applied = await this.#proposeConfChange("addNode", id, member, options);
     return { header: this.#header(applied.revision), members: this.#raftNode().machine.members() };
+  }
+
+  async #promoteAtLeader(id: bigint): Promise<MemberPromoteResponse> {
+    const leader = this.#raftNode().leader;
+    if (leader === 0n) throw Errors.noLeader();
+    const ask = this.#options.askPeer;
+    if (ask === undefined) throw Errors.noLeader();
+    const forward: PromoteForward = { op: "memberPromote", id };
+    let reply: unknown;
+    try {
+      reply = await ask(leader, forward, this.#options.requestTimeoutMs);
+    } catch (error) {
+      this.#options.log.warn("failed to forward a learner promotion to the leader", {
+        "leader-id": leader.toString(16),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw Errors.timeout();
+    }
+    if (!isPromoteReply(reply)) throw Errors.timeout();
+    if (!reply.ok) throw new EtcdError(reply.message, reply.code);
+    return { header: this.#header(this.currentRevision), members: reply.members };
+  }
+
+  /** The leader's side of a forwarded promotion: its answer, errors included. */
+  async #answerPromote(id: bigint): Promise<PromoteReply> {
+    try {
+      const response = await this.#promote(id, undefined, false);
+      return { ok: true, members: response.members };
+    } catch (error) {
+      if (error instanceof EtcdError) {
+        return { ok: false, message: error.message, code: error.code };
+      }
+      throw error;
+    }
   }
 
   async memberUpdate(
@@ -674,4 +729,36 @@ function txnSerializable(request: TxnRequest): boolean {
   return [...request.success, ...request.failure].every((op) =>
     "requestRange" in op ? op.requestRange.serializable : true
   );
+}
+
+/** A learner promotion a follower hands to the leader. */
+interface PromoteForward {
+  readonly op: "memberPromote";
+  readonly id: bigint;
+}
+
+/** The leader's answer to a {@linkcode PromoteForward}. */
+type PromoteReply =
+  | { readonly ok: true; readonly members: Member[] }
+  | { readonly ok: false; readonly message: string; readonly code: GrpcCode };
+
+function isPromoteForward(value: unknown): value is PromoteForward {
+  const v = value as Partial<PromoteForward> | null;
+  return typeof v === "object" && v !== null && v.op === "memberPromote" &&
+    typeof v.id === "bigint";
+}
+
+function isMember(value: unknown): value is Member {
+  const m = value as Partial<Member> | null;
+  return typeof m === "object" && m !== null && typeof m.id === "bigint" &&
+    typeof m.name === "string" && typeof m.isLearner === "boolean" &&
+    Array.isArray(m.peerUrls) && m.peerUrls.every((u) => typeof u === "string") &&
+    Array.isArray(m.clientUrls) && m.clientUrls.every((u) => typeof u === "string");
+}
+
+function isPromoteReply(value: unknown): value is PromoteReply {
+  const r = value as Record<string, unknown> | null;
+  if (typeof r !== "object" || r === null) return false;
+  if (r.ok === true) return Array.isArray(r.members) && r.members.every(isMember);
+  return r.ok === false && typeof r.message === "string" && typeof r.code === "number";
 }

@@ -116,10 +116,26 @@ Deno.test("member add, join with state existing, learner promote, member remove"
       const r = await m5.post("/v3/kv/range", { key: b64("pre49"), serializable: true });
       return r.body.kvs !== undefined;
     }, "the learner to catch up");
+    // Through a follower: only the leader knows whether the learner is in
+    // sync, so the follower hands the promotion to it (as etcd does).
+    let follower: MemberProcess | undefined;
     await waitUntil(async () => {
-      const r = await members[0]!.post("/v3/cluster/member/promote", {
+      for (const m of members.slice(0, 4)) {
+        const s = (await m.post("/v3/maintenance/status", {})).body;
+        if (s.leader !== undefined && s.leader !== s.header.member_id) follower = m;
+      }
+      return follower !== undefined;
+    }, "a follower");
+    await waitUntil(async () => {
+      const r = await follower!.post("/v3/cluster/member/promote", {
         ID: learner.body.member.ID,
       });
+      if (r.status !== 200) {
+        assert.equal(
+          r.body.message,
+          "etcdserver: can only promote a learner member which is in sync with leader",
+        );
+      }
       return r.status === 200;
     }, "the learner's promotion");
     const promoted = await members[0]!.post("/v3/cluster/member/list", {});
