@@ -51,12 +51,7 @@ import type { EtcdService, RequestOptions } from "./service.ts";
 import { type ApplyResult, StateMachine, txnHasWrite } from "./state_machine.ts";
 import { WaitRegistry } from "./wait.ts";
 import { WatchServer } from "./watch_server.ts";
-import {
-  isLeaseForward,
-  type LeaseForward,
-  LeaseServer,
-  type LeaseServerOptions,
-} from "./lease_server.ts";
+import { isLeaseForward, LeaseServer, type LeaseServerOptions } from "./lease_server.ts";
 import type {
   LeaseGrantRequest,
   LeaseGrantResponse,
