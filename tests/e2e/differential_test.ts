@@ -7,58 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { b64, cleanEnv, MemberProcess } from "./_member_process.ts";
+import { b64, MemberProcess } from "./_member_process.ts";
 import { TRANSCRIPT_REQUESTS } from "./_transcript_requests.ts";
-import { freePort } from "./_cluster.ts";
-
-const ETCD_BINARY = "/usr/bin/etcd";
-
-function etcdInstalled(): boolean {
-  try {
-    return Deno.statSync(ETCD_BINARY).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** A real etcd on loopback. */
-async function startEtcd(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const client = freePort();
-  const peer = freePort();
-  const child = new Deno.Command(ETCD_BINARY, {
-    args: [
-      "--name=ref",
-      `--data-dir=${dir}/ref.etcd`,
-      `--listen-client-urls=http://127.0.0.1:${client}`,
-      `--advertise-client-urls=http://127.0.0.1:${client}`,
-      `--listen-peer-urls=http://127.0.0.1:${peer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
-      `--initial-cluster=ref=http://127.0.0.1:${peer}`,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-    env: cleanEnv(),
-    clearEnv: true,
-  }).spawn();
-  const url = `http://127.0.0.1:${client}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const health = await fetch(`${url}/health`);
-      if ((await health.text()).includes("true")) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill("SIGKILL");
-      await child.status;
-    },
-  };
-}
+import { etcdInstalled, startReferenceEtcd } from "./_reference_etcd.ts";
 
 /** status + body with the answering member's ids and the term masked. */
 async function ask(base: string, path: string, body: string): Promise<string> {
@@ -89,7 +40,7 @@ Deno.test({
   ignore: !etcdInstalled(),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "etcd-ts-diff-" });
-    const etcd = await startEtcd(dir);
+    const etcd = await startReferenceEtcd(dir);
     const ours = await MemberProcess.start(`${dir}/ours.etcd`);
     try {
       await compareAll(ours.clientUrl, etcd.url, TRANSCRIPT_REQUESTS);
@@ -185,7 +136,7 @@ Deno.test({
   ignore: !etcdInstalled(),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "etcd-ts-diff-" });
-    const etcd = await startEtcd(dir);
+    const etcd = await startReferenceEtcd(dir);
     const ours = await MemberProcess.start(`${dir}/ours.etcd`);
     try {
       await compareAll(ours.clientUrl, etcd.url, [...randomRequests(20261123, 300)]);

@@ -9,55 +9,8 @@
  */
 
 import assert from "node:assert/strict";
-import { b64, cleanEnv, MemberProcess } from "./_member_process.ts";
-import { freePort } from "./_cluster.ts";
-
-const ETCD_BINARY = "/usr/bin/etcd";
-
-function etcdInstalled(): boolean {
-  try {
-    return Deno.statSync(ETCD_BINARY).isFile;
-  } catch {
-    return false;
-  }
-}
-
-async function startEtcd(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const client = freePort();
-  const peer = freePort();
-  const child = new Deno.Command(ETCD_BINARY, {
-    args: [
-      "--name=ref",
-      `--data-dir=${dir}/ref.etcd`,
-      `--listen-client-urls=http://127.0.0.1:${client}`,
-      `--advertise-client-urls=http://127.0.0.1:${client}`,
-      `--listen-peer-urls=http://127.0.0.1:${peer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
-      `--initial-cluster=ref=http://127.0.0.1:${peer}`,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-    env: cleanEnv(),
-    clearEnv: true,
-  }).spawn();
-  const url = `http://127.0.0.1:${client}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await (await fetch(`${url}/health`)).text()).includes("true")) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill("SIGKILL");
-      await child.status;
-    },
-  };
-}
+import { b64, MemberProcess } from "./_member_process.ts";
+import { etcdInstalled, startReferenceEtcd } from "./_reference_etcd.ts";
 
 function mask(text: string): string {
   return text.replace(/"cluster_id":"\d+"/g, '"cluster_id":"C"')
@@ -151,7 +104,7 @@ Deno.test({
   ignore: !etcdInstalled(),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "etcd-ts-watch-diff-" });
-    const etcd = await startEtcd(dir);
+    const etcd = await startReferenceEtcd(dir);
     const ours = await MemberProcess.start(`${dir}/ours.etcd`);
     try {
       for (const base of [etcd.url, ours.clientUrl]) {
