@@ -51,9 +51,11 @@ export function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-type Field = readonly [name: string, encoded: string | undefined];
+/** One JSON field: its name and encoded value (`undefined`: left out). */
+export type Field = readonly [name: string, encoded: string | undefined];
 
-function obj(fields: readonly Field[]): string {
+/** A JSON object of `fields` in order, the left-out ones skipped. */
+export function obj(fields: readonly Field[]): string {
   const present = fields.filter((f): f is readonly [string, string] => f[1] !== undefined);
   return "{" + present.map(([name, value]) => `${goJsonString(name)}:${value}`).join(",") + "}";
 }
@@ -68,7 +70,8 @@ const bytes = (
 const list = (items: readonly string[]): string | undefined =>
   items.length === 0 ? undefined : `[${items.join(",")}]`;
 
-function header(h: ResponseHeader): string {
+/** A ResponseHeader as etcdctl's JSON (int64 as numbers, zero values left out). */
+export function header(h: ResponseHeader): string {
   return obj([
     ["cluster_id", num(h.clusterId)],
     ["member_id", num(h.memberId)],
@@ -77,7 +80,8 @@ function header(h: ResponseHeader): string {
   ]);
 }
 
-function keyValue(kv: KeyValue): string {
+/** An mvccpb.KeyValue as etcdctl's JSON. */
+export function keyValue(kv: KeyValue): string {
   return obj([
     ["key", bytes(kv.key)],
     ["create_revision", num(kv.createRevision)],

@@ -25,7 +25,7 @@ import { UnsupportedPrinter } from "./printer.ts";
 const MASK_64 = (1n << 64n) - 1n;
 
 /** A protobuf message under construction. */
-class Message {
+export class Message {
   readonly bytes: number[] = [];
 
   #varint(value: bigint): void {
@@ -66,12 +66,14 @@ class Message {
   }
 }
 
-function header(h: ResponseHeader): Message {
+/** A ResponseHeader as protobuf. */
+export function header(h: ResponseHeader): Message {
   return new Message().int(1, h.clusterId).int(2, h.memberId).int(3, h.revision)
     .int(4, h.raftTerm);
 }
 
-function keyValue(kv: KeyValue): Message {
+/** An mvccpb.KeyValue as protobuf. */
+export function keyValue(kv: KeyValue): Message {
   return new Message().data(1, kv.key).int(2, kv.createRevision).int(3, kv.modRevision)
     .int(4, kv.version).data(5, kv.value).int(6, kv.lease);
 }

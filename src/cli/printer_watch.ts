@@ -19,7 +19,12 @@ import type { Event, KeyValue, ResponseHeader } from "../proto/rpc.ts";
 import { goQuote } from "../util/go_strconv.ts";
 import type { Output } from "./output.ts";
 import { notSupported, type OutputFormat } from "./printer.ts";
-import { base64 } from "./printer_json.ts";
+import { header as headerJson, keyValue as keyValueJson, obj } from "./printer_json.ts";
+import {
+  header as headerProto,
+  keyValue as keyValueProto,
+  Message as Proto,
+} from "./printer_protobuf.ts";
 import { hexEscaped } from "./printer_simple.ts";
 
 /** What clientv3 hands etcdctl for each response (its `WatchResponse`). */
@@ -56,38 +61,6 @@ function simple(output: Output, isHex: boolean): WatchPrint {
 }
 
 // ---- json -------------------------------------------------------------------------
-
-type Field = readonly [string, string | undefined];
-
-function obj(fields: readonly Field[]): string {
-  return "{" + fields.filter((f) => f[1] !== undefined).map(([n, v]) => `"${n}":${v}`).join(",") +
-    "}";
-}
-
-const num = (n: number | bigint): string | undefined => (n === 0 || n === 0n ? undefined : `${n}`);
-const bytes = (
-  b: Uint8Array,
-): string | undefined => (b.length === 0 ? undefined : `"${base64(b)}"`);
-
-function headerJson(h: ResponseHeader): string {
-  return obj([
-    ["cluster_id", num(h.clusterId)],
-    ["member_id", num(h.memberId)],
-    ["revision", num(h.revision)],
-    ["raft_term", num(h.raftTerm)],
-  ]);
-}
-
-function keyValueJson(kv: KeyValue): string {
-  return obj([
-    ["key", bytes(kv.key)],
-    ["create_revision", num(kv.createRevision)],
-    ["mod_revision", num(kv.modRevision)],
-    ["version", num(kv.version)],
-    ["value", bytes(kv.value)],
-    ["lease", num(kv.lease)],
-  ]);
-}
 
 function eventJson(event: Event): string {
   return obj([
@@ -135,55 +108,14 @@ function fields(output: Output): WatchPrint {
 
 // ---- protobuf ---------------------------------------------------------------------
 
-const MASK_64 = (1n << 64n) - 1n;
-
-class Proto {
-  readonly bytes: number[] = [];
-  #varint(value: bigint): void {
-    let v = value & MASK_64;
-    while (v >= 0x80n) {
-      this.bytes.push(Number(v & 0x7fn) | 0x80);
-      v >>= 7n;
-    }
-    this.bytes.push(Number(v));
-  }
-  int(field: number, value: number | bigint | boolean): this {
-    const v = typeof value === "boolean" ? (value ? 1n : 0n) : BigInt(value);
-    if (v === 0n) return this;
-    this.#varint(BigInt(field << 3));
-    this.#varint(v);
-    return this;
-  }
-  raw(field: number, data: Uint8Array | readonly number[]): this {
-    this.#varint(BigInt((field << 3) | 2));
-    this.#varint(BigInt(data.length));
-    for (const b of data) this.bytes.push(b);
-    return this;
-  }
-  data(field: number, value: Uint8Array): this {
-    return value.length === 0 ? this : this.raw(field, value);
-  }
-}
-
-function keyValueProto(kv: KeyValue): Proto {
-  return new Proto().data(1, kv.key).int(2, kv.createRevision).int(3, kv.modRevision)
-    .int(4, kv.version).data(5, kv.value).int(6, kv.lease);
-}
-
 /** The protobuf bytes etcdctl's `-w protobuf` writes for a watch response. */
 export function watchProto(r: CtlWatchResponse): Uint8Array {
-  const h = r.header;
-  const header = new Proto().int(1, h.clusterId).int(2, h.memberId).int(3, h.revision)
-    .int(4, h.raftTerm);
-  const m = new Proto().raw(1, header.bytes).int(3, r.created).int(4, r.canceled)
+  const m = new Proto().msg(1, headerProto(r.header)).int(3, r.created).int(4, r.canceled)
     .int(5, r.compactRevision);
   for (const event of r.events ?? []) {
-    const e = new Proto().int(1, event.type === "DELETE" ? 1 : 0).raw(
-      2,
-      keyValueProto(event.kv).bytes,
-    );
-    if (event.prevKv !== null) e.raw(3, keyValueProto(event.prevKv).bytes);
-    m.raw(11, e.bytes);
+    const e = new Proto().int(1, event.type === "DELETE" ? 1 : 0).msg(2, keyValueProto(event.kv));
+    if (event.prevKv !== null) e.msg(3, keyValueProto(event.prevKv));
+    m.msg(11, e);
   }
   return new Uint8Array(m.bytes);
 }
