@@ -7,17 +7,14 @@
  */
 
 import assert from "node:assert/strict";
-import { MemFileSystem } from "../storage/mem_fs.ts";
 import { putRequest, rangeRequest } from "../proto/rpc.ts";
-import { createLogger } from "./logger.ts";
-import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
+import type { RunningMember } from "./member.ts";
+import { startInProcessCluster } from "./_in_process_cluster.ts";
 import { MemoryNetwork } from "./transport/mod.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string) => encoder.encode(text);
-const peerUrl = (i: number) => `http://127.0.0.1:${i}`;
-const initialCluster = new Map([1, 2, 3].map((i) => [`m${i}`, [peerUrl(i)]] as const));
 
 /** A clock the test moves by hand (all members share it). */
 class TestClock {
@@ -28,41 +25,11 @@ class TestClock {
   }
 }
 
-function settings(i: number, clock: TestClock): MemberSettings {
-  return {
-    name: `m${i}`,
-    dataDir: `/data/m${i}.etcd`,
-    advertiseClientUrls: [`http://127.0.0.1:${10 + i}`],
-    listenPeerUrls: [],
-    initialAdvertisePeerUrls: [peerUrl(i)],
-    initialCluster,
-    initialClusterToken: "lease-test",
-    heartbeatIntervalMs: 10,
-    electionTimeoutMs: 100,
-    snapshotCount: 100_000,
-    maxSnapshots: 5,
-    maxWals: 5,
-    requestBytesMax: 1024 * 1024,
-    quotaBackendBytes: 0,
-    txnOpsMax: 128,
-    autoCompaction: { mode: "off" },
-    leaseClock: clock.now,
-  };
-}
-
 async function startCluster(network: MemoryNetwork, clock: TestClock): Promise<RunningMember[]> {
-  const log = createLogger({ level: "error", write: () => {} });
-  return await Promise.all([1, 2, 3].map((i) =>
-    startMember(settings(i, clock), {
-      fs: new MemFileSystem(),
-      log,
-      startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
-      transport: (options) =>
-        Object.assign(network.transport(options.memberId, options.handler, peerUrl(i)), {
-          listenUrls: [peerUrl(i)],
-        }),
-    })
-  ));
+  return await startInProcessCluster(network, {
+    initialClusterToken: "lease-test",
+    leaseClock: clock.now,
+  });
 }
 
 async function waitFor(check: () => Promise<boolean> | boolean, what: string): Promise<void> {

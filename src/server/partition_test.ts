@@ -6,54 +6,17 @@
  */
 
 import assert from "node:assert/strict";
-import { MemFileSystem } from "../storage/mem_fs.ts";
 import { EtcdError } from "../proto/errors.ts";
 import { putRequest, rangeRequest } from "../proto/rpc.ts";
-import { createLogger } from "./logger.ts";
-import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
+import type { RunningMember } from "./member.ts";
+import { startInProcessCluster } from "./_in_process_cluster.ts";
 import { MemoryNetwork } from "./transport/mod.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string) => encoder.encode(text);
-// Loopback ports nobody listens on: the in-memory network routes by URL, and a real dial fails fast.
-const peerUrl = (i: number) => `http://127.0.0.1:${i}`;
-const initialCluster = new Map([1, 2, 3].map((i) => [`m${i}`, [peerUrl(i)]] as const));
-
-function settings(i: number): MemberSettings {
-  return {
-    name: `m${i}`,
-    dataDir: `/data/m${i}.etcd`,
-    advertiseClientUrls: [`http://127.0.0.1:${10 + i}`],
-    listenPeerUrls: [],
-    initialAdvertisePeerUrls: [peerUrl(i)],
-    initialCluster,
-    initialClusterToken: "partition-test",
-    heartbeatIntervalMs: 10,
-    electionTimeoutMs: 100,
-    snapshotCount: 100_000,
-    maxSnapshots: 5,
-    maxWals: 5,
-    requestBytesMax: 1024 * 1024,
-    quotaBackendBytes: 0,
-    txnOpsMax: 128,
-    autoCompaction: { mode: "off" },
-  };
-}
-
 async function startCluster(network: MemoryNetwork): Promise<RunningMember[]> {
-  const log = createLogger({ level: "error", write: () => {} });
-  return await Promise.all([1, 2, 3].map((i) =>
-    startMember(settings(i), {
-      fs: new MemFileSystem(),
-      log,
-      startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
-      transport: (options) =>
-        Object.assign(network.transport(options.memberId, options.handler, peerUrl(i)), {
-          listenUrls: [peerUrl(i)],
-        }),
-    })
-  ));
+  return await startInProcessCluster(network, { initialClusterToken: "partition-test" });
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -6,36 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { MemFileSystem } from "../storage/mem_fs.ts";
 import { EtcdError } from "../proto/errors.ts";
-import { createLogger } from "./logger.ts";
-import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
+import { peerUrl, startInProcessCluster } from "./_in_process_cluster.ts";
 import { MemoryNetwork } from "./transport/mod.ts";
-
-const peerUrl = (i: number) => `http://127.0.0.1:${i}`;
-const initialCluster = new Map([1, 2, 3].map((i) => [`m${i}`, [peerUrl(i)]] as const));
-
-function settings(i: number): MemberSettings {
-  return {
-    name: `m${i}`,
-    dataDir: `/data/m${i}.etcd`,
-    advertiseClientUrls: [`http://127.0.0.1:${10 + i}`],
-    listenPeerUrls: [],
-    initialAdvertisePeerUrls: [peerUrl(i)],
-    initialCluster,
-    initialClusterToken: "promote-test",
-    heartbeatIntervalMs: 10,
-    electionTimeoutMs: 100,
-    snapshotCount: 100_000,
-    maxSnapshots: 5,
-    maxWals: 5,
-    requestBytesMax: 1024 * 1024,
-    quotaBackendBytes: 0,
-    txnOpsMax: 128,
-    autoCompaction: { mode: "off" },
-    strictReconfigCheck: false,
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,18 +18,7 @@ function etcdError(message: string): (error: unknown) => boolean {
 
 Deno.test("promote through a follower: the leader's in-sync check decides", async () => {
   const network = new MemoryNetwork();
-  const log = createLogger({ level: "error", write: () => {} });
-  const members: RunningMember[] = await Promise.all([1, 2, 3].map((i) =>
-    startMember(settings(i), {
-      fs: new MemFileSystem(),
-      log,
-      startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
-      transport: (options) =>
-        Object.assign(network.transport(options.memberId, options.handler, peerUrl(i)), {
-          listenUrls: [peerUrl(i)],
-        }),
-    })
-  ));
+  const members = await startInProcessCluster(network, { strictReconfigCheck: false });
   try {
     let leader = -1;
     for (let i = 0; i < 300 && leader < 0; i++) {

@@ -11,40 +11,12 @@
  */
 
 import assert from "node:assert/strict";
-import { MemFileSystem } from "../storage/mem_fs.ts";
 import { EtcdError, GrpcCode } from "../proto/errors.ts";
-import { createLogger } from "./logger.ts";
-import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
+import type { RunningMember } from "./member.ts";
+import { peerUrl, startInProcessCluster } from "./_in_process_cluster.ts";
 import { MemoryNetwork } from "./transport/mod.ts";
 
 const healthIntervalMs = 300;
-// Loopback ports nobody listens on: the in-memory network routes by URL.
-const peerUrl = (i: number) => `http://127.0.0.1:${i}`;
-const initialCluster = new Map([1, 2, 3].map((i) => [`m${i}`, [peerUrl(i)]] as const));
-
-function settings(i: number, strictReconfigCheck: boolean): MemberSettings {
-  return {
-    name: `m${i}`,
-    dataDir: `/data/m${i}.etcd`,
-    advertiseClientUrls: [`http://127.0.0.1:${10 + i}`],
-    listenPeerUrls: [],
-    initialAdvertisePeerUrls: [peerUrl(i)],
-    initialCluster,
-    initialClusterToken: "reconfig-test",
-    heartbeatIntervalMs: 10,
-    electionTimeoutMs: 100,
-    snapshotCount: 100_000,
-    maxSnapshots: 5,
-    maxWals: 5,
-    requestBytesMax: 1024 * 1024,
-    quotaBackendBytes: 0,
-    txnOpsMax: 128,
-    autoCompaction: { mode: "off" },
-    strictReconfigCheck,
-    healthIntervalMs,
-  };
-}
-
 interface Cluster {
   readonly network: MemoryNetwork;
   readonly leader: RunningMember;
@@ -65,18 +37,11 @@ async function waitFor(check: () => Promise<boolean>, what: string): Promise<voi
 /** Three members with a leader, every name published (so only connectivity is judged). */
 async function startCluster(strict: boolean): Promise<Cluster> {
   const network = new MemoryNetwork();
-  const log = createLogger({ level: "error", write: () => {} });
-  const members = await Promise.all([1, 2, 3].map((i) =>
-    startMember(settings(i, strict), {
-      fs: new MemFileSystem(),
-      log,
-      startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
-      transport: (options) =>
-        Object.assign(network.transport(options.memberId, options.handler, peerUrl(i)), {
-          listenUrls: [peerUrl(i)],
-        }),
-    })
-  ));
+  const members = await startInProcessCluster(network, {
+    initialClusterToken: "reconfig-test",
+    strictReconfigCheck: strict,
+    healthIntervalMs,
+  });
   const stop = async () => {
     network.heal();
     await Promise.all(members.map((m) => m.stop()));
