@@ -11,17 +11,9 @@
  * @module
  */
 
-import {
-  type EtcdError,
-  EventSchema,
-  httpStatusOf,
-  ResponseHeaderSchema,
-  toJson,
-  WatchResponseSchema,
-} from "../proto/mod.ts";
+import { EventSchema, ResponseHeaderSchema, toJson, WatchResponseSchema } from "../proto/mod.ts";
 import type { Event, ResponseHeader } from "../proto/rpc.ts";
 import type { WatchMessage } from "../server/watch_service.ts";
-import { goJsonString } from "../proto/json_go_text.ts";
 
 const eventJson = new WeakMap<Event, string>();
 
@@ -81,31 +73,4 @@ export class WatchLineEncoder {
     }
     return out + "}}\n";
   }
-}
-
-/** Go's `http.StatusText` for the statuses the gateway maps gRPC codes to. */
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  408: "Request Timeout",
-  409: "Conflict",
-  412: "Precondition Failed",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
-/**
- * The gateway's last line of a stream that ends in `error`:
- * `{"error":{"grpc_code":14,"http_code":503,"message":"…","http_status":"…"}}`.
- */
-export function errorLine(error: EtcdError): string {
-  const status = httpStatusOf(error.code);
-  return '{"error":{"grpc_code":' + error.code + ',"http_code":' + status + ',"message":' +
-    goJsonString(error.message) + ',"http_status":' + goJsonString(STATUS_TEXT[status] ?? "") +
-    "}}";
 }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { EtcdError, GrpcCode, toJson, WatchResponseSchema } from "../proto/mod.ts";
 import type { Event, ResponseHeader } from "../proto/rpc.ts";
 import type { WatchMessage } from "../server/watch_service.ts";
-import { errorLine, WatchLineEncoder } from "./watch_json.ts";
+import { WatchLineEncoder } from "./watch_json.ts";
+import { streamErrorChunk } from "./stream_error.ts";
 
 const enc = new TextEncoder();
 
@@ -102,7 +103,7 @@ Deno.test("watch json: the transcript's lines", () => {
     '{"result":{"header":{"cluster_id":"8275919166029150406","member_id":"7578380740807422932","raft_term":"2"},"canceled":true,"compact_revision":"34"}}\n',
   );
   assert.equal(
-    errorLine(new EtcdError("transport is closing", GrpcCode.Unavailable)),
+    streamErrorChunk(new EtcdError("transport is closing", GrpcCode.Unavailable)),
     '{"error":{"grpc_code":14,"http_code":503,"message":"transport is closing","http_status":"Service Unavailable"}}',
   );
 });

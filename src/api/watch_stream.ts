@@ -29,7 +29,8 @@ import type {
   WatchStreamSink,
 } from "../server/watch_service.ts";
 import { watchStreamQueueBytesMax } from "../util/limits.ts";
-import { errorLine, WatchLineEncoder } from "./watch_json.ts";
+import { WatchLineEncoder } from "./watch_json.ts";
+import { streamErrorChunk } from "./stream_error.ts";
 import * as reply from "./responses.ts";
 
 /** Headers of the stream's response (etcd's gateway: chunked JSON). */
@@ -98,7 +99,7 @@ class Output implements WatchStreamSink {
 
   end(error: EtcdError): void {
     if (this.#ended) return;
-    this.#push(errorLine(error));
+    this.#push(streamErrorChunk(error));
     this.#ended = true;
     this.#wakeUp();
   }
