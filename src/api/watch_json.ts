@@ -1,7 +1,7 @@
 /**
  * The lines of a `/v3/watch` response as etcd's gateway writes them:
- * `{"result":<WatchResponse>}` and a newline per message, and, when the
- * stream ends in an error, `{"error":{…}}` with no newline.
+ * `{"result":<WatchResponse>}` and a newline per message (a stream that
+ * ends in an error ends with stream_error.ts's chunk).
  *
  * A write fans out to many watchers with the same events and header, so
  * each event's JSON is made once (cached by the event object, which the

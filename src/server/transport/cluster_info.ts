@@ -16,7 +16,7 @@ import type { Logger } from "../logger.ts";
 import { createLogger } from "../logger.ts";
 import { connectTcp, parsePeerUrl, type PeerConn, type PeerConnector } from "./address.ts";
 import { PeerProtocolError } from "./codec.ts";
-import { framePayload, readFrames, writeAll } from "./frame.ts";
+import { framePayload, writeAll } from "./frame.ts";
 import {
   peerClusterInfoBytesMax,
   peerClusterInfoTimeoutMs,
@@ -25,10 +25,9 @@ import {
 } from "../../util/limits.ts";
 import {
   type ClusterInfo,
-  decodeFrame,
   encodeClusterInfoRequest,
   PEER_PROTOCOL_VERSION,
-  type WireFrame,
+  readReply,
 } from "./wire.ts";
 
 /** No peer URL answered with the cluster information. */
@@ -60,9 +59,6 @@ export interface FetchClusterInfoOptions {
   readonly logger?: Logger;
 }
 
-/** Thrown by `onFrame` to stop reading after the first frame. */
-const GOT_REPLY = Symbol("got reply");
-
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s+/g, " ").trim() || "unknown error";
@@ -87,20 +83,10 @@ async function askOne(
   const conn = await connect(parsePeerUrl(url), signal);
   onConn(conn);
   await writeAll(conn, framePayload(encodeClusterInfoRequest()), peerWriteBytesMax);
-  let reply: WireFrame | null = null;
-  const options = {
+  const frame = await readReply(conn, {
     frameBytesMax: peerClusterInfoBytesMax,
     readBufferBytes: Math.min(peerReadBufferBytes, peerClusterInfoBytesMax),
-  };
-  try {
-    await readFrames(conn, options, (payload) => {
-      reply = decodeFrame(payload);
-      throw GOT_REPLY;
-    });
-  } catch (error) {
-    if (error !== GOT_REPLY) throw error;
-  }
-  const frame = reply as WireFrame | null;
+  });
   if (frame === null) throw new Error("the peer closed the connection without answering");
   if (frame.kind !== "clusterInfo") {
     throw new PeerProtocolError(`unexpected ${frame.kind} frame in answer`);

@@ -15,14 +15,14 @@
 import type { NodeId } from "../../raft/types.ts";
 import { connectTcp, parsePeerUrl, type PeerConn, type PeerConnector } from "./address.ts";
 import { PeerProtocolError } from "./codec.ts";
-import { framePayload, readFrames, writeAll } from "./frame.ts";
+import { framePayload, writeAll } from "./frame.ts";
 import {
   peerRequestBytesMax,
   peerRequestReplyBytesMax,
   peerRequestsInFlightMax,
   peerWriteBytesMax,
 } from "../../util/limits.ts";
-import { decodeFrame, encodePeerRequest, type WireFrame } from "./wire.ts";
+import { encodePeerRequest, readReply } from "./wire.ts";
 
 /** A request to a peer failed: not a peer, unreachable, refused, too slow, or its handler failed. */
 export class PeerRequestError extends Error {
@@ -44,9 +44,6 @@ export interface AskPeerOptions {
   /** Opens connections (default: plain TCP). */
   readonly connect?: PeerConnector;
 }
-
-/** Thrown by `onFrame` to stop reading after the answer. */
-const GOT_REPLY = Symbol("got reply");
 
 function closeQuietly(conn: PeerConn | null): void {
   try {
@@ -86,20 +83,10 @@ async function dial(
 /** Sends the request on `conn` and reads its answer. */
 async function exchange(conn: PeerConn, frame: Uint8Array): Promise<unknown> {
   await writeAll(conn, frame, peerWriteBytesMax);
-  let reply: WireFrame | null = null;
-  const options = {
+  const answer = await readReply(conn, {
     frameBytesMax: peerRequestReplyBytesMax,
     readBufferBytes: 64 * 1024,
-  };
-  try {
-    await readFrames(conn, options, (payload) => {
-      reply = decodeFrame(payload);
-      throw GOT_REPLY;
-    });
-  } catch (error) {
-    if (error !== GOT_REPLY) throw error;
-  }
-  const answer = reply as WireFrame | null;
+  });
   if (answer === null) {
     throw new PeerRequestError("the peer closed the connection without answering");
   }

@@ -40,7 +40,13 @@ import {
   encodeMessageInto,
   PeerProtocolError,
 } from "./codec.ts";
-import { packPayload, unpackPayload } from "./frame.ts";
+import {
+  type ByteReader,
+  packPayload,
+  readFrames,
+  type ReadFramesOptions,
+  unpackPayload,
+} from "./frame.ts";
 
 /** The peer protocol's version, stated in the handshake; another version is refused. */
 export const PEER_PROTOCOL_VERSION = 1;
@@ -378,4 +384,27 @@ export function decodeFrame(payload: Uint8Array): WireFrame {
   }
   if (!Array.isArray(value) || value.length === 0) return fail("not a non-empty list");
   return decodeFields(value);
+}
+
+/** Thrown by the frame callback to stop reading after the first frame. */
+const GOT_FRAME = Symbol("got frame");
+
+/**
+ * Reads the one frame a peer answers a request with (the connection's
+ * first), or null when the peer closes the connection first.
+ */
+export async function readReply(
+  conn: ByteReader,
+  options: ReadFramesOptions,
+): Promise<WireFrame | null> {
+  let reply: WireFrame | null = null;
+  try {
+    await readFrames(conn, options, (payload) => {
+      reply = decodeFrame(payload);
+      throw GOT_FRAME;
+    });
+  } catch (error) {
+    if (error !== GOT_FRAME) throw error;
+  }
+  return reply;
 }
