@@ -424,16 +424,17 @@ export class EtcdServer implements EtcdService {
     const node = this.#raftNode();
     const status = node.status();
     const kv = node.machine.kv;
+    const inUse = backendBytesInUse(kv.approximateBytes);
     return Promise.resolve({
       header: this.#header(kv.currentRevision),
       version: ETCD_COMPAT_VERSION,
-      dbSize: kv.approximateBytes,
+      dbSize: inUse + BACKEND_PAGE_BYTES,
       leader: status.softState.lead,
       raftIndex: status.commit,
       raftTerm: status.hardState.term,
       raftAppliedIndex: node.machine.appliedIndex,
       errors: status.softState.lead === 0n ? [Errors.noLeader().message] : [],
-      dbSizeInUse: kv.approximateBytes,
+      dbSizeInUse: inUse,
       isLearner: node.machine.member(this.#options.memberId)?.isLearner ?? false,
     });
   }
@@ -711,6 +712,21 @@ function checkPeerUrls(urls: readonly string[]): string[] {
  * etcd's isLearnerReady: the leader sees the learner's log within 90% of its
  * own. Only the leader knows; a follower lets the request through.
  */
+/** bbolt's page size, in which etcd's backend file grows. */
+const BACKEND_PAGE_BYTES = 4096;
+
+/** What an empty etcd backend already holds: its meta, freelist and bucket pages. */
+const BACKEND_EMPTY_BYTES = 16384;
+
+/**
+ * The store's size as etcd's status reports its bbolt file: never empty
+ * (a fresh etcd says 16384 in use, 20480 in all) and grown in whole pages.
+ * Only what `status` shows; the quota is judged on the store's own count.
+ */
+function backendBytesInUse(storeBytes: number): number {
+  return BACKEND_EMPTY_BYTES + Math.ceil(storeBytes / BACKEND_PAGE_BYTES) * BACKEND_PAGE_BYTES;
+}
+
 function learnerReady(node: RaftNode, id: bigint): boolean {
   const progress = node.status().progress;
   if (progress === null) return true;

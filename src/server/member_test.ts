@@ -272,3 +272,19 @@ Deno.test("--strict-reconfig-check refuses a change that leaves too few started 
     await member.stop();
   }
 });
+
+Deno.test("status reports the store's size as etcd reports its backend: 20480 / 16384 when empty, whole pages", async () => {
+  const member = await start(new MemFileSystem());
+  try {
+    const empty = await member.server.status();
+    assert.equal(empty.dbSize, 20480);
+    assert.equal(empty.dbSizeInUse, 16384);
+    await member.server.put(putRequest({ key: bytes("k"), value: new Uint8Array(10_000) }));
+    const grown = await member.server.status();
+    assert.ok(grown.dbSizeInUse > 16384 + 8192, `in use ${grown.dbSizeInUse}`);
+    assert.equal(grown.dbSizeInUse % 4096, 0);
+    assert.equal(grown.dbSize, grown.dbSizeInUse + 4096);
+  } finally {
+    await member.stop();
+  }
+});
