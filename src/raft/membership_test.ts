@@ -260,6 +260,8 @@ Deno.test("membership: of two voters, a leader that removes itself hands over to
   const leader = net.member(1n).node;
   leader.proposeConfChange(change("auto", ["removeNode", 1n]));
   const ccIndex = leader.status().lastIndex;
+  // The inputs between two Readys share one MsgApp: end the batch so the change goes alone.
+  assert.ok(leader.hasReady());
   leader.propose(encoder.encode("x")); // after the change, before 1 applies it
   // 2 stores the change, but neither learns that it committed nor receives "x".
   net.filter = (m) =>

@@ -73,6 +73,14 @@ export class Raft {
   readOnly: ReadOnly;
   /** Reads that arrived before this leader committed an entry of its term. */
   pendingReadIndexMessages: Message[] = [];
+  /**
+   * A broadcast the leader owes its followers, sent once per batch of inputs
+   * by {@linkcode flushBroadcast} (RawNode calls it before every Ready):
+   * "entries" for new proposals, "commit" when the commit index moved (an
+   * empty MsgApp then still carries it). Many proposals and acknowledgements
+   * stepped between two Readys so cost one MsgApp per follower, not one each.
+   */
+  #broadcastOwed: "none" | "entries" | "commit" = "none";
   electionElapsed = 0;
   heartbeatElapsed = 0;
   randomizedElectionTimeout = 0;
@@ -209,6 +217,29 @@ export class Raft {
     for (const id of this.tracker.ids()) if (id !== this.id) this.sendAppend(id);
   }
 
+  /** Owes the followers a broadcast (see {@linkcode flushBroadcast}). */
+  #oweBroadcast(kind: "entries" | "commit"): void {
+    if (this.#broadcastOwed !== "commit") this.#broadcastOwed = kind;
+  }
+
+  /**
+   * Sends the broadcast owed since the last call: what each follower lacks
+   * (flow control permitting), and for a moved commit index an empty MsgApp
+   * to a follower that needs nothing else.
+   */
+  flushBroadcast(): void {
+    const owed = this.#broadcastOwed;
+    if (owed === "none") return;
+    this.#broadcastOwed = "none";
+    if (this.state !== "leader") return;
+    for (const id of this.tracker.ids()) {
+      if (id === this.id) continue;
+      // Several messages while flow control allows (a follower catching up).
+      let sent = this.maybeSendAppend(id, owed === "commit");
+      while (sent) sent = this.maybeSendAppend(id, false);
+    }
+  }
+
   bcastHeartbeat(): void {
     const round = this.readOnly.lastPendingRound();
     this.#bcastHeartbeatWithContext(round === undefined ? EMPTY_BYTES : encodeReadRound(round));
@@ -258,6 +289,7 @@ export class Raft {
     this.uncommittedBytes = 0;
     this.readOnly = new ReadOnly(this.readIndexPendingMax);
     this.pendingReadIndexMessages = [];
+    this.#broadcastOwed = "none";
   }
 
   becomeFollower(term: number, lead: NodeId): void {
@@ -644,7 +676,7 @@ export class Raft {
     if (!this.appendEntries(entries)) {
       throw new ProposalDroppedError("raft proposal dropped: too many uncommitted entries");
     }
-    this.bcastAppend();
+    this.#oweBroadcast("entries");
   }
 
   /** Why a conf change cannot be proposed now, or "" when it can. */
@@ -690,12 +722,12 @@ export class Raft {
     }
     if (this.maybeCommit()) {
       this.#releasePendingReadIndexMessages();
-      this.bcastAppend();
+      this.#oweBroadcast("commit");
     } else if (wasPaused) {
       this.sendAppend(m.from);
     }
-    // Flow control may now allow several messages at once.
-    while (this.maybeSendAppend(m.from, false)) { /* keep sending */ }
+    // Flow control may now allow more: sent with the next broadcast (all acks of a batch at once).
+    this.#oweBroadcast("entries");
     this.#maybeSendTimeoutNow(m.from);
   }
 
@@ -965,7 +997,7 @@ export class Raft {
     if (self === undefined) return;
     if (self.maybeUpdate(this.raftLog.stableLastIndex()) && this.maybeCommit()) {
       this.#releasePendingReadIndexMessages();
-      this.bcastAppend();
+      this.#oweBroadcast("commit");
     }
   }
 

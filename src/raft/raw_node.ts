@@ -72,11 +72,21 @@ export class RawNode {
 
   /** Proposes data to be appended to the log; throws ProposalDroppedError. */
   propose(data: Uint8Array): void {
+    this.proposeBatch([data]);
+  }
+
+  /**
+   * Proposes several entries in one step (one MsgProp, so one MsgApp per
+   * follower instead of one per entry); all or none enter the log. Throws
+   * ProposalDroppedError.
+   */
+  proposeBatch(datas: readonly Uint8Array[]): void {
     this.#assertNoReadyOutstanding();
+    assert(datas.length > 0, "empty proposal batch");
     this.#raft.step(message({
       type: "MsgProp",
       from: this.#raft.id,
-      entries: [{ term: 0, index: 0, type: "normal", data }],
+      entries: datas.map((data) => ({ term: 0, index: 0, type: "normal" as const, data })),
     }));
   }
 
@@ -153,6 +163,8 @@ export class RawNode {
   /** Whether a Ready has anything in it. */
   hasReady(): boolean {
     const r = this.#raft;
+    // The inputs stepped since the last Ready end here: what they owe the followers goes out now.
+    r.flushBroadcast();
     if (this.#softStateChanged(r.softState())) return true;
     if (!hardStateEqual(this.#reportedHardState(), this.#prevHardState)) return true;
     return r.raftLog.unstable.snapshot !== null || r.raftLog.unstable.entries.length > 0 ||
@@ -163,6 +175,7 @@ export class RawNode {
   ready(): Ready {
     this.#assertNoReadyOutstanding();
     const r = this.#raft;
+    r.flushBroadcast();
     const soft = r.softState();
     const softChanged = this.#softStateChanged(soft);
     const hard = this.#reportedHardState();

@@ -38,7 +38,7 @@ import {
 import type { DiskStorage } from "../storage/raft_storage.ts";
 import { compactIndexAfter, snapshotDue, type SnapshotPolicy } from "../storage/snapshot_policy.ts";
 import type { ApplyResult, StateMachine, StateSnapshotWriter } from "./state_machine.ts";
-import { snapshotStepBytes } from "../util/limits.ts";
+import { proposalBatchBytesMax, snapshotStepBytes } from "../util/limits.ts";
 import type { InternalRequest } from "./entry_codec.ts";
 
 /** Where a member sends its messages (the TCP transport, or nothing for one member). */
@@ -137,6 +137,13 @@ export class RaftNode {
   #leader: NodeId = 0n;
   /** Whether this member led as of the last Ready (its messages may go before its write). */
   #leading = false;
+  /**
+   * A follower's forwarded proposals (one MsgProp) went out and nothing has
+   * come from the leader since: more proposals wait for the leader's next
+   * message (or tick), so a busy follower forwards one batch per leader
+   * round instead of one message per request (Nagle's rule, self-clocked).
+   */
+  #forwardHeld = false;
   #term: number;
 
   constructor(options: RaftNodeOptions) {
@@ -297,12 +304,14 @@ export class RaftNode {
     for (const input of inputs) {
       switch (input.kind) {
         case "tick":
+          this.#forwardHeld = false;
           this.#raw.tick();
           break;
         case "campaign":
           this.#raw.campaign();
           break;
         case "message":
+          if (input.message.from === this.#leader) this.#forwardHeld = false;
           this.#stepPeerMessage(input.message);
           break;
         case "readIndex":
@@ -330,24 +339,57 @@ export class RaftNode {
   /** Proposals wait while there is no leader (as in etcd-io/raft's node), then go in order. */
   #feedProposals(): void {
     if (this.#leader === 0n || this.#proposals.length === 0) return;
+    if (!this.#leading) {
+      if (this.#forwardHeld) return;
+      this.#forwardHeld = true;
+    }
     const proposals = this.#proposals;
     this.#proposals = [];
+    // Consecutive entries go in as one MsgProp (one MsgApp per follower, one
+    // answer each), at most proposalBatchBytesMax; a conf change alone.
+    let batch: Proposal[] = [];
+    let batchBytes = 0;
     for (const proposal of proposals) {
       if (proposal.canceled) continue;
-      try {
-        if (proposal.data instanceof Uint8Array) this.#raw.propose(proposal.data);
-        else this.#raw.proposeConfChange(proposal.data);
-        proposal.submitted = true;
-      } catch (error) {
-        if (!(error instanceof ProposalDroppedError)) throw error;
-        proposal.onDropped(new EtcdError(error.message, GrpcCode.Unknown));
+      const data = proposal.data;
+      if (data instanceof Uint8Array) {
+        if (batch.length > 0 && batchBytes + data.length > proposalBatchBytesMax) {
+          this.#submitBatch(batch);
+          batch = [];
+          batchBytes = 0;
+        }
+        batch.push(proposal);
+        batchBytes += data.length;
+        continue;
       }
+      if (batch.length > 0) this.#submitBatch(batch);
+      batch = [];
+      batchBytes = 0;
+      this.#submit([proposal], () => this.#raw.proposeConfChange(data));
+    }
+    if (batch.length > 0) this.#submitBatch(batch);
+  }
+
+  #submitBatch(batch: Proposal[]): void {
+    this.#submit(batch, () => this.#raw.proposeBatch(batch.map((p) => p.data as Uint8Array)));
+  }
+
+  /** Steps `propose`; every proposal in `batch` is submitted, or dropped with the core's reason. */
+  #submit(batch: readonly Proposal[], propose: () => void): void {
+    try {
+      propose();
+      for (const proposal of batch) proposal.submitted = true;
+    } catch (error) {
+      if (!(error instanceof ProposalDroppedError)) throw error;
+      const dropped = new EtcdError(error.message, GrpcCode.Unknown);
+      for (const proposal of batch) proposal.onDropped(dropped);
     }
   }
 
   async #handleReady(ready: Ready): Promise<void> {
     const { storage, transport, hooks } = this.#options;
     if (ready.softState !== null) {
+      this.#forwardHeld = false;
       this.#leader = ready.softState.lead;
       this.#leading = ready.softState.raftState === "leader";
       hooks.onSoftState(ready.softState);
@@ -359,16 +401,25 @@ export class RaftNode {
     const sendFirst = this.#leading && ready.messages.length > 0;
     if (sendFirst) transport.send(ready.messages);
     storage.save(ready.hardState, ready.entries, ready.snapshot);
-    if (ready.mustSync) await storage.sync();
     if (ready.snapshot !== null) {
+      if (ready.mustSync) await storage.sync();
       this.#installSnapshot(ready.snapshot.data, ready.snapshot.metadata.index);
+      this.#applyCommitted(ready.committedEntries);
+    } else {
+      // Committed entries are durable on a quorum already (as etcd, which applies them in
+      // parallel with its WAL write): apply them while this Ready's fdatasync runs.
+      const syncing = ready.mustSync ? storage.sync() : null;
+      this.#applyCommitted(ready.committedEntries);
+      if (syncing !== null) await syncing;
     }
     if (!sendFirst && ready.messages.length > 0) transport.send(ready.messages);
-    if (ready.committedEntries.length > 0) {
-      this.#apply(ready.committedEntries);
-      hooks.onAppliedUpTo(this.#machine.appliedIndex);
-    }
     if (ready.readStates.length > 0) hooks.onReadStates(ready.readStates);
+  }
+
+  #applyCommitted(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    this.#apply(entries);
+    this.#options.hooks.onAppliedUpTo(this.#machine.appliedIndex);
   }
 
   #installSnapshot(data: Uint8Array, index: number): void {

@@ -59,6 +59,12 @@ export const snapshotCatchUpEntriesDefault = 5_000;
  */
 export const raftPendingProposalsMax = 10_000;
 
+/**
+ * Bytes of queued proposals stepped into Raft as one MsgProp (one MsgApp per
+ * follower carries them all); etcd's max-request-bytes fits, as one.
+ */
+export const proposalBatchBytesMax = 2 * 1024 * 1024;
+
 /** Operations in one txn's compare, success or failure list at most (etcd's --max-txn-ops default). */
 export const txnOpsMaxDefault = 128;
 
