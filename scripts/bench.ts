@@ -13,12 +13,20 @@
  * deno run -A scripts/bench.ts --endpoints http://127.0.0.1:2379[,…] \
  *   [--op put|range] [--clients 1,16,64] [--seconds 5] [--value-bytes 256] \
  *   [--keys 10000] [--consistency l|s] [--target NAME] \
- *   [--start-at EPOCH_MS] [--latencies-file PATH] [--skip-preload] [--http fetch|raw]
+ *   [--start-at EPOCH_MS] [--latencies-file PATH] [--skip-preload] [--http fetch|raw] \
+ *   [--rate OPS_PER_S]
  * ```
  * Each client is a loop with one request in flight, on the endpoints in
  * turn; keys are drawn from `--keys` distinct keys (`bench/<n>`). A range run
  * first writes every key once (unless `--skip-preload`). Requests that fail
  * are counted as errors and left out of the latencies.
+ *
+ * `--rate` offers a fixed load instead of as much as the clients can send:
+ * requests start on a schedule of that many per second in all (spread over
+ * the clients; a late client does not catch up in a burst). With the same
+ * offered load, the servers' CPU per request compares builds fairly (a
+ * closed loop's batch sizes, and so its per-request cost, vary from run to
+ * run).
  *
  * `--http fetch` (the default) sends requests with `fetch`; `--http raw`
  * writes HTTP/1.1 itself on one keep-alive connection per client and
@@ -54,6 +62,8 @@ export interface BenchOptions {
   readonly skipPreload?: boolean;
   /** How requests are sent: `fetch` (default) or HTTP/1.1 written on raw connections. */
   readonly http?: "fetch" | "raw";
+  /** Requests started per second in all (a fixed offered load); absent: a closed loop. */
+  readonly rate?: number;
 }
 
 /** One run's figures. */
@@ -88,6 +98,7 @@ export function parseOptions(args: string[]): BenchOptions {
       "latencies-file": { type: "string" },
       "skip-preload": { type: "boolean", default: false },
       http: { type: "string", default: "fetch" },
+      rate: { type: "string" },
     },
   });
   const http = values.http;
@@ -115,6 +126,7 @@ export function parseOptions(args: string[]): BenchOptions {
     ...(values["latencies-file"] === undefined ? {} : { latenciesFile: values["latencies-file"] }),
     skipPreload: values["skip-preload"],
     http,
+    ...(values.rate === undefined ? {} : { rate: positive(values.rate, "--rate") }),
   };
 }
 
@@ -189,18 +201,12 @@ class RawConnection {
     for (let written = 0; written < request.length;) {
       written += await this.#conn.write(request.subarray(written));
     }
-    const head = latin1.decode(await this.#through(CRLF_CRLF));
-    const lines = head.split("\r\n");
-    const status = Number(lines[0]!.split(" ")[1]);
-    const headers = new Map<string, string>();
-    for (const line of lines.slice(1)) {
-      const colon = line.indexOf(":");
-      if (colon > 0) {
-        headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-      }
-    }
-    let close = headers.get("connection")?.toLowerCase() === "close";
-    if (headers.get("transfer-encoding")?.toLowerCase().includes("chunked")) {
+    // One string of the head, searched in lower case (no per-header strings or maps).
+    const head = latin1.decode(await this.#through(CRLF_CRLF)).toLowerCase();
+    const status = Number(head.slice(head.indexOf(" ") + 1, head.indexOf(" ") + 4));
+    let close = headerValue(head, "connection") === "close";
+    const length = headerValue(head, "content-length");
+    if (headerValue(head, "transfer-encoding")?.includes("chunked")) {
       for (;;) {
         const size = parseInt(latin1.decode(await this.#through(CRLF)), 16);
         if (!Number.isFinite(size)) throw new Error("bad chunk size");
@@ -212,8 +218,8 @@ class RawConnection {
         }
         await this.#skip(size + 2);
       }
-    } else if (headers.has("content-length")) {
-      await this.#skip(Number(headers.get("content-length")));
+    } else if (length !== undefined) {
+      await this.#skip(Number(length));
     } else if (status >= 200 && status !== 204 && status !== 304) {
       while (await this.#fill()) this.#start = this.#end; // body until the server closes
       close = true;
@@ -247,7 +253,8 @@ class RawConnection {
     for (;;) {
       const at = indexOf(this.#buf, delimiter, from, this.#end);
       if (at >= 0) {
-        const bytes = this.#buf.slice(this.#start, at);
+        // A view: valid until the next read, and every caller decodes it at once.
+        const bytes = this.#buf.subarray(this.#start, at);
         this.#start = at + delimiter.length;
         return bytes;
       }
@@ -270,6 +277,15 @@ class RawConnection {
   }
 }
 
+/** A header's value in a lower-cased response head (status line, CRLF-separated fields), trimmed. */
+function headerValue(head: string, name: string): string | undefined {
+  const at = head.indexOf(`\r\n${name}:`);
+  if (at < 0) return undefined;
+  const from = at + name.length + 3;
+  const end = head.indexOf("\r\n", from);
+  return head.slice(from, end < 0 ? head.length : end).trim();
+}
+
 function indexOf(buf: Uint8Array, needle: Uint8Array, from: number, end: number): number {
   outer: for (let i = from; i <= end - needle.length; i++) {
     for (let j = 0; j < needle.length; j++) if (buf[i + j] !== needle[j]) continue outer;
@@ -277,6 +293,10 @@ function indexOf(buf: Uint8Array, needle: Uint8Array, from: number, end: number)
   }
   return -1;
 }
+
+/** Encoded requests shared by every raw client of the process, at most `requestCacheMax`. */
+const requestCache = new Map<string, Uint8Array>();
+const requestCacheMax = 100_000;
 
 /** A client's raw connections, one per endpoint, opened on first use and again after an error. */
 class RawClient {
@@ -288,11 +308,7 @@ class RawClient {
       connection = await RawConnection.open(new URL(endpoint));
       this.#connections.set(endpoint, connection);
     }
-    const host = endpoint.replace(/^https?:\/\//, "");
-    const request = utf8.encode(
-      `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${utf8.encode(body).length}\r\n\r\n${body}`,
-    );
+    const request = this.#request(endpoint, path, body);
     try {
       const { status, close } = await connection.exchange(request);
       if (close) this.#drop(endpoint);
@@ -307,6 +323,22 @@ class RawClient {
     for (const endpoint of [...this.#connections.keys()]) this.#drop(endpoint);
   }
 
+  /** The request's bytes, built once per endpoint, path and body (a run reuses a few thousand). */
+  #request(endpoint: string, path: string, body: string): Uint8Array {
+    const key = `${endpoint} ${path} ${body}`;
+    let request = requestCache.get(key);
+    if (request === undefined) {
+      const host = endpoint.replace(/^https?:\/\//, "");
+      const bodyBytes = utf8.encode(body);
+      request = utf8.encode(
+        `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${bodyBytes.length}\r\n\r\n${body}`,
+      );
+      if (requestCache.size < requestCacheMax) requestCache.set(key, request);
+    }
+    return request;
+  }
+
   #drop(endpoint: string): void {
     this.#connections.get(endpoint)?.close();
     this.#connections.delete(endpoint);
@@ -316,6 +348,7 @@ class RawClient {
 async function runClient(
   options: BenchOptions,
   client: number,
+  clients: number,
   deadline: number,
   valueB64: string,
   latencies: number[],
@@ -324,8 +357,17 @@ async function runClient(
   const raw = options.http === "raw" ? new RawClient() : undefined;
   let errors = 0;
   let turn = client;
+  // With --rate: this client's requests start every `clients / rate` seconds, offset by its number.
+  const periodMs = options.rate === undefined ? 0 : (1000 * clients) / options.rate;
+  let nextStart = performance.now() + (periodMs * client) / clients;
   try {
     while (performance.now() < deadline) {
+      if (periodMs > 0) {
+        const wait = nextStart - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        nextStart = Math.max(nextStart + periodMs, performance.now());
+        if (performance.now() >= deadline) break;
+      }
       const endpoint = options.endpoints[turn++ % options.endpoints.length]!;
       const body = bodyFor(options, valueB64, Math.floor(Math.random() * options.keys));
       const start = performance.now();
@@ -369,7 +411,7 @@ export async function measureLoad(options: BenchOptions, clients: number): Promi
   const deadline = start + options.seconds * 1000;
   const workers = Array.from(
     { length: clients },
-    (_, client) => runClient(options, client, deadline, valueB64, latencies),
+    (_, client) => runClient(options, client, clients, deadline, valueB64, latencies),
   );
   const errors = (await Promise.all(workers)).reduce((a, b) => a + b, 0);
   return { latencies, errors, seconds: (performance.now() - start) / 1000 };

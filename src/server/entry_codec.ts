@@ -72,9 +72,29 @@ const packr = new Packr(
   >[0],
 );
 
+/**
+ * A put, the entry every member decodes most, is a positional array
+ * `[PUT_CODE, id, key, value, lease, flags]` (flags: 1 prevKv, 2
+ * ignoreValue, 4 ignoreLease): about a sixth of a map's decoding time.
+ * Other requests are maps; entries written as maps by earlier versions
+ * (puts included) still decode.
+ */
+const PUT_CODE = 1;
+const PUT_FIELDS = 6;
+const FLAG_PREV_KV = 1;
+const FLAG_IGNORE_VALUE = 2;
+const FLAG_IGNORE_LEASE = 4;
+const FLAGS_ALL = FLAG_PREV_KV | FLAG_IGNORE_VALUE | FLAG_IGNORE_LEASE;
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
 /** Encodes a request for a log entry. */
 export function encodeRequest(request: InternalRequest): Uint8Array {
-  return packr.pack(request);
+  if (request.kind !== "put") return packr.pack(request);
+  const put = request.request;
+  const flags = (put.prevKv ? FLAG_PREV_KV : 0) | (put.ignoreValue ? FLAG_IGNORE_VALUE : 0) |
+    (put.ignoreLease ? FLAG_IGNORE_LEASE : 0);
+  return packr.pack([PUT_CODE, request.id, put.key, put.value, put.lease, flags]);
 }
 
 /** Decodes a log entry's request; throws EntryDecodeError. */
@@ -85,6 +105,7 @@ export function decodeRequest(data: Uint8Array): InternalRequest {
   } catch (error) {
     throw new EntryDecodeError(error instanceof Error ? error.message : String(error));
   }
+  if (Array.isArray(decoded)) return decodePut(decoded);
   const plain = normalize(decoded, 0);
   if (typeof plain !== "object" || plain === null || Array.isArray(plain)) {
     throw new EntryDecodeError("not an object");
@@ -97,14 +118,47 @@ export function decodeRequest(data: Uint8Array): InternalRequest {
   return record as unknown as InternalRequest;
 }
 
+function decodePut(fields: readonly unknown[]): InternalRequest {
+  if (fields.length !== PUT_FIELDS || fields[0] !== PUT_CODE) {
+    throw new EntryDecodeError("unknown positional request");
+  }
+  const [, id, key, value, lease, flags] = fields;
+  if (typeof id !== "string") throw new EntryDecodeError("missing request id");
+  if (!(key instanceof Uint8Array) || !(value instanceof Uint8Array)) {
+    throw new EntryDecodeError("put key or value is not bytes");
+  }
+  const leaseId = typeof lease === "number" && Number.isSafeInteger(lease) ? BigInt(lease) : lease;
+  if (typeof leaseId !== "bigint" || leaseId < INT64_MIN || leaseId > INT64_MAX) {
+    throw new EntryDecodeError("put lease is not an int64");
+  }
+  if (typeof flags !== "number" || (flags & ~FLAGS_ALL) !== 0) {
+    throw new EntryDecodeError("bad put flags");
+  }
+  return {
+    kind: "put",
+    id,
+    request: {
+      key: plainView(key),
+      value: plainView(value),
+      lease: leaseId,
+      prevKv: (flags & FLAG_PREV_KV) !== 0,
+      ignoreValue: (flags & FLAG_IGNORE_VALUE) !== 0,
+      ignoreLease: (flags & FLAG_IGNORE_LEASE) !== 0,
+    },
+  };
+}
+
+/** A plain `Uint8Array` view of msgpackr's Buffer (same bytes, no copy). */
+function plainView(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 const NESTING_MAX = 64;
 
 /** msgpackr's Buffers → plain Uint8Array views; small bigints stay bigints. */
 function normalize(value: unknown, depth: number): unknown {
   if (depth > NESTING_MAX) throw new EntryDecodeError("nested too deeply");
-  if (value instanceof Uint8Array) {
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  }
+  if (value instanceof Uint8Array) return plainView(value);
   if (Array.isArray(value)) return value.map((item) => normalize(item, depth + 1));
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
