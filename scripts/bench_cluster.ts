@@ -1,14 +1,22 @@
 /**
  * `scripts/bench.ts` against a fresh three-member loopback cluster of
- * etcd-ts, then — when etcd is installed — the same load against a fresh
+ * etcd-ts and — when etcd is installed — the same load against a fresh
  * three-member real etcd, in the same run, with the ratios per point.
+ *
+ * Both clusters run side by side and every point is measured on one, then
+ * at once on the other (which goes first alternates from point to point and
+ * round to round): this machine's speed drifts by tens of percent over
+ * minutes, so measuring all of one target and then all of the other
+ * compared different machines. `--rounds N` measures every point N times
+ * per target and reports each target's median run (by ops/s). The idle
+ * cluster's heartbeats cost about 1% of a core.
  *
  * Usage:
  * ```
  * deno run -A scripts/bench_cluster.ts [--seconds 5] [--clients 1,16,64,256] \
  *   [--range-clients 64] [--value-bytes 256] [--keys 10000] [--warmup 2] \
  *   [--only put|range] [--skip-etcd] [--etcd /usr/bin/etcd] [--client-procs 1[,2,…]] \
- *   [--http fetch[,raw]] [--keep]
+ *   [--http fetch[,raw]] [--rounds 1] [--keep]
  * ```
  * Points: puts at each `--clients`, then linearizable and serializable
  * ranges at each `--range-clients`. Every client spreads its requests over
@@ -58,6 +66,7 @@ interface Options {
   readonly etcdPath: string;
   readonly clientProcs: readonly number[];
   readonly http: readonly ("fetch" | "raw")[];
+  readonly rounds: number;
   readonly keep: boolean;
 }
 
@@ -185,6 +194,7 @@ function parseOptions(args: string[]): Options {
       etcd: { type: "string", default: "/usr/bin/etcd" },
       "client-procs": { type: "string", default: "1" },
       http: { type: "string", default: "fetch" },
+      rounds: { type: "string", default: "1" },
       keep: { type: "boolean", default: false },
     },
   });
@@ -210,6 +220,7 @@ function parseOptions(args: string[]): Options {
     etcdPath: values.etcd,
     clientProcs: list(values["client-procs"], "--client-procs"),
     http,
+    rounds: Math.floor(positive(values.rounds, "--rounds")),
     keep: values.keep,
   };
 }
@@ -565,35 +576,64 @@ async function runPoint(cluster: Cluster, options: Options, point: Point): Promi
   };
 }
 
-async function benchCluster(kind: Kind, options: Options, points: readonly Point[]) {
-  console.error(`# ${kind}: starting three members`);
-  const cluster = await startCluster(kind, options);
-  const results: RunResult[] = [];
+/**
+ * Starts a cluster of each kind, warms each up, then measures every point
+ * on each in turn (`--rounds` times) and returns, per kind, each point's
+ * median run by ops/s.
+ */
+async function benchClusters(
+  kinds: readonly Kind[],
+  options: Options,
+  points: readonly Point[],
+): Promise<Map<Kind, RunResult[]>> {
+  const clusters: Cluster[] = [];
   try {
-    console.error(
-      `# ${kind}: leader elected; endpoints ${cluster.members.map((m) => m.clientUrl)}`,
-    );
-    if (options.warmup > 0) {
+    for (const kind of kinds) {
+      console.error(`# ${kind}: starting three members`);
+      const cluster = await startCluster(kind, options);
+      clusters.push(cluster);
+      console.error(
+        `# ${kind}: leader elected; endpoints ${cluster.members.map((m) => m.clientUrl)}`,
+      );
+    }
+    for (const cluster of clusters) {
+      if (options.warmup <= 0) break;
       const warm = { ...benchOptions(cluster, options, points[0]!), op: "put" as const };
       const w = await measureLoad({ ...warm, seconds: options.warmup }, 16);
-      console.error(`# ${kind}: warm-up ${w.latencies.length} puts at 16 clients (not counted)`);
+      console.error(
+        `# ${cluster.kind}: warm-up ${w.latencies.length} puts at 16 clients (not counted)`,
+      );
     }
-    let preloaded = false;
-    for (const point of points) {
-      if (point.op === "range" && !preloaded) {
-        await preload(benchOptions(cluster, options, point));
-        preloaded = true;
+    const preloaded = new Set<Cluster>();
+    const runs = new Map<Cluster, RunResult[][]>(clusters.map((c) => [c, points.map(() => [])]));
+    for (let round = 0; round < options.rounds; round++) {
+      for (const [i, point] of points.entries()) {
+        const order = (round + i) % 2 === 0 ? clusters : [...clusters].reverse();
+        for (const cluster of order) {
+          if (point.op === "range" && !preloaded.has(cluster)) {
+            await preload(benchOptions(cluster, options, point));
+            preloaded.add(cluster);
+          }
+          const result = await runPoint(cluster, options, point);
+          runs.get(cluster)![i]!.push(result);
+          console.log(JSON.stringify(options.rounds > 1 ? { ...result, round } : result));
+          assertMembersAlive(cluster);
+        }
       }
-      const result = await runPoint(cluster, options, point);
-      results.push(result);
-      console.log(JSON.stringify(result));
-      assertMembersAlive(cluster);
     }
+    return new Map(clusters.map((c) => [c.kind, runs.get(c)!.map(medianRun)]));
   } finally {
-    await stopCluster(cluster, options.keep);
-    console.error(`# ${kind}: stopped`);
+    for (const cluster of clusters) {
+      await stopCluster(cluster, options.keep);
+      console.error(`# ${cluster.kind}: stopped`);
+    }
   }
-  return results;
+}
+
+/** The run with the median ops/s (the lower middle one of an even count). */
+function medianRun(runs: readonly RunResult[]): RunResult {
+  const sorted = [...runs].sort((a, b) => a.opsPerSecond - b.opsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 function assertMembersAlive(cluster: Cluster): void {
@@ -665,13 +705,19 @@ async function main(args: string[]): Promise<void> {
     `# ${points.length} points × ${options.seconds}s per target; ${cores} cores shared by the ` +
       `three members and the load generator${withEtcd ? "" : "; real etcd skipped"}`,
   );
-  const ours = await benchCluster("etcd-ts", options, points);
-  const theirs = withEtcd ? await benchCluster("etcd", options, points) : [];
+  const results = await benchClusters(
+    withEtcd ? ["etcd-ts", "etcd"] : ["etcd-ts"],
+    options,
+    points,
+  );
+  const ours = results.get("etcd-ts")!;
+  const theirs = results.get("etcd") ?? [];
   const version = withEtcd ? await etcdVersion(options.etcdPath) : "";
   console.log("");
   console.log(
     `# etcd-ts vs ${withEtcd ? `etcd ${version}` : "(no etcd)"}: three members on loopback, ` +
-      `${options.valueBytes}-byte values, ${options.keys} keys, ${options.seconds}s per point; ` +
+      `${options.valueBytes}-byte values, ${options.keys} keys, ${options.seconds}s per point` +
+      `${options.rounds > 1 ? ` (median of ${options.rounds} rounds)` : ""}, measured in turn; ` +
       `latencies in ms; ×: etcd-ts / etcd (ops: higher is better, latency: lower is better)`,
   );
   console.log(
