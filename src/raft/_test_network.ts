@@ -14,7 +14,7 @@ import type { RaftConfig } from "./config.ts";
 import { RawNode } from "./raw_node.ts";
 import { MemoryStorage } from "./storage.ts";
 import type { ConfState, Entry, Message, MessageType, NodeId, ReadState } from "./types.ts";
-import { EMPTY_CONF_STATE } from "./types.ts";
+import { EMPTY_CONF_STATE, message } from "./types.ts";
 
 /** One member in the harness. */
 export class TestMember {
@@ -222,4 +222,36 @@ export class TestNetwork {
       .filter((member) => member.node.status().softState.raftState === "leader")
       .map((member) => member.id);
   }
+}
+
+/** Persists and advances every pending Ready of `node`; returns the messages to send. */
+export function persistAll(node: RawNode, storage: MemoryStorage): Message[] {
+  const out: Message[] = [];
+  while (node.hasReady()) {
+    const rd = node.ready();
+    storage.append(rd.entries);
+    if (rd.hardState !== null) storage.setHardState(rd.hardState);
+    out.push(...rd.messages);
+    node.advance();
+  }
+  return out;
+}
+
+/** Member 1 of voters 1, 2, 3, elected leader of term 1 with 2's vote (no follower acked yet). */
+export function leaderOfThree(seed = 7): { node: RawNode; storage: MemoryStorage } {
+  const storage = new MemoryStorage();
+  storage.bootstrap({ ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n] });
+  const node = new RawNode({
+    id: 1n,
+    electionTicks: 10,
+    heartbeatTicks: 1,
+    storage,
+    prng: new SeededPrng(seed),
+  });
+  node.campaign();
+  persistAll(node, storage);
+  node.step(message({ type: "MsgVoteResp", from: 2n, to: 1n, term: 1 }));
+  persistAll(node, storage);
+  assert(node.status().softState.raftState === "leader", "member 1 should lead");
+  return { node, storage };
 }

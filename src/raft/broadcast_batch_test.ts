@@ -7,43 +7,21 @@
  */
 
 import assert from "node:assert/strict";
-import { SeededPrng } from "../util/prng.ts";
+import { leaderOfThree, persistAll } from "./_test_network.ts";
 import { ProposalDroppedError } from "./errors.ts";
-import { RawNode } from "./raw_node.ts";
-import { MemoryStorage } from "./storage.ts";
-import { EMPTY_CONF_STATE, type Message, message } from "./types.ts";
+import type { RawNode } from "./raw_node.ts";
+import type { MemoryStorage } from "./storage.ts";
+import { type Message, message } from "./types.ts";
 
 const encoder = new TextEncoder();
 
-/** Persists and advances every pending Ready of `node`; returns the messages to send. */
-function persistAll(node: RawNode, storage: MemoryStorage): Message[] {
-  const out: Message[] = [];
-  while (node.hasReady()) {
-    const rd = node.ready();
-    storage.append(rd.entries);
-    if (rd.hardState !== null) storage.setHardState(rd.hardState);
-    out.push(...rd.messages);
-    node.advance();
-  }
-  return out;
-}
-
 /** Member 1 leading 1, 2, 3, both followers acknowledged up to its empty entry (replicate). */
-function leaderOfThree(): { node: RawNode; storage: MemoryStorage; ack: (from: bigint) => void } {
-  const storage = new MemoryStorage();
-  storage.bootstrap({ ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n] });
-  const node = new RawNode({
-    id: 1n,
-    electionTicks: 10,
-    heartbeatTicks: 1,
-    storage,
-    prng: new SeededPrng(7),
-  });
-  node.campaign();
-  persistAll(node, storage);
-  node.step(message({ type: "MsgVoteResp", from: 2n, to: 1n, term: 1 }));
-  persistAll(node, storage);
-  assert.equal(node.status().softState.raftState, "leader");
+function leaderOfThreeInSync(): {
+  node: RawNode;
+  storage: MemoryStorage;
+  ack: (from: bigint) => void;
+} {
+  const { node, storage } = leaderOfThree();
   const ack = (from: bigint) =>
     node.step(
       message({ type: "MsgAppResp", from, to: 1n, term: 1, index: node.status().lastIndex }),
@@ -59,7 +37,7 @@ function appsTo(messages: readonly Message[], to: bigint): Message[] {
 }
 
 Deno.test("broadcast: proposals stepped between two Readys go to each follower in one MsgApp", () => {
-  const { node, storage } = leaderOfThree();
+  const { node, storage } = leaderOfThreeInSync();
   const first = node.status().lastIndex + 1;
   for (const word of ["a", "b", "c", "d", "e"]) node.propose(encoder.encode(word));
   const sent = persistAll(node, storage);
@@ -75,7 +53,7 @@ Deno.test("broadcast: proposals stepped between two Readys go to each follower i
 });
 
 Deno.test("broadcast: proposeBatch appends all its entries in one step, or none", () => {
-  const { node, storage } = leaderOfThree();
+  const { node, storage } = leaderOfThreeInSync();
   const before = node.status().lastIndex;
   node.proposeBatch(["x", "y", "z"].map((word) => encoder.encode(word)));
   assert.equal(node.status().lastIndex, before + 3);
@@ -95,7 +73,7 @@ Deno.test("broadcast: proposeBatch appends all its entries in one step, or none"
 });
 
 Deno.test("broadcast: acknowledgements that move the commit index cost one MsgApp per follower", () => {
-  const { node, storage, ack } = leaderOfThree();
+  const { node, storage, ack } = leaderOfThreeInSync();
   node.propose(encoder.encode("v"));
   persistAll(node, storage);
   const index = node.status().lastIndex;
@@ -112,7 +90,7 @@ Deno.test("broadcast: acknowledgements that move the commit index cost one MsgAp
 });
 
 Deno.test("broadcast: a proposal and an acknowledgement in one batch share the follower's MsgApp", () => {
-  const { node, storage, ack } = leaderOfThree();
+  const { node, storage, ack } = leaderOfThreeInSync();
   node.propose(encoder.encode("1"));
   persistAll(node, storage);
   const committed = node.status().lastIndex;
@@ -126,7 +104,7 @@ Deno.test("broadcast: a proposal and an acknowledgement in one batch share the f
 });
 
 Deno.test("broadcast: a leader that steps down before its Ready owes nothing", () => {
-  const { node, storage } = leaderOfThree();
+  const { node, storage } = leaderOfThreeInSync();
   node.propose(encoder.encode("lost"));
   node.step(message({ type: "MsgHeartbeat", from: 2n, to: 1n, term: 5 }));
   const sent = persistAll(node, storage);

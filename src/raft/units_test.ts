@@ -25,6 +25,7 @@ import {
   majorityCommitted,
   majorityVoteResult,
 } from "./quorum.ts";
+import { leaderOfThree, persistAll } from "./_test_network.ts";
 import { RawNode } from "./raw_node.ts";
 import { decodeReadRound, encodeReadRound, ReadOnly } from "./read_only.ts";
 import { BOOTSTRAP_INDEX, entrySizeBytes, MemoryStorage } from "./storage.ts";
@@ -36,7 +37,6 @@ import type {
   ConfChangeType,
   ConfState,
   Entry,
-  Message,
   NodeId,
   Snapshot,
 } from "./types.ts";
@@ -516,34 +516,8 @@ Deno.test("progress: clone copies the state but shares the inflights", () => {
 
 // ---- leader flow control: MsgAppResp -----------------------------------------------
 
-/** Persists and advances every pending Ready of `node`; returns the messages to send. */
-function persistAll(node: RawNode, storage: MemoryStorage): Message[] {
-  const out: Message[] = [];
-  while (node.hasReady()) {
-    const rd = node.ready();
-    storage.append(rd.entries);
-    if (rd.hardState !== null) storage.setHardState(rd.hardState);
-    out.push(...rd.messages);
-    node.advance();
-  }
-  return out;
-}
-
 Deno.test("raft: a duplicated stale ack (index == match) leaves a probing follower in probe, its inflights untouched", () => {
-  const storage = new MemoryStorage();
-  storage.bootstrap({ ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n] });
-  const node = new RawNode({
-    id: 1n,
-    electionTicks: 10,
-    heartbeatTicks: 1,
-    storage,
-    prng: new SeededPrng(SEED),
-  });
-  node.campaign();
-  persistAll(node, storage);
-  node.step(message({ type: "MsgVoteResp", from: 2n, to: 1n, term: 1 }));
-  persistAll(node, storage);
-  assert.equal(node.status().softState.raftState, "leader");
+  const { node, storage } = leaderOfThree(SEED);
   const emptyEntry = BOOTSTRAP_INDEX + 1;
   const ack = (index: number) =>
     node.step(message({ type: "MsgAppResp", from: 2n, to: 1n, term: 1, index }));
