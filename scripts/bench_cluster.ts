@@ -3,6 +3,10 @@
  * etcd-ts and — when etcd is installed — the same load against a fresh
  * three-member real etcd, in the same run, with the ratios per point.
  *
+ * `--target-leader` sends every request to the leader only (as etcd's
+ * benchmark tool's `--target-leader`), for both targets: no forwarding by
+ * followers.
+ *
  * Both clusters run side by side and every point is measured on one, then
  * at once on the other (which goes first alternates from point to point and
  * round to round): this machine's speed drifts by tens of percent over
@@ -16,7 +20,7 @@
  * deno run -A scripts/bench_cluster.ts [--seconds 5] [--clients 1,16,64,256] \
  *   [--range-clients 64] [--value-bytes 256] [--keys 10000] [--warmup 2] \
  *   [--only put|range] [--skip-etcd] [--etcd /usr/bin/etcd] [--client-procs 1[,2,…]] \
- *   [--http fetch[,raw]] [--rounds 1] [--keep]
+ *   [--http fetch[,raw]] [--rounds 1] [--target-leader] [--keep]
  * ```
  * Points: puts at each `--clients`, then linearizable and serializable
  * ranges at each `--range-clients`. Every client spreads its requests over
@@ -67,6 +71,7 @@ interface Options {
   readonly clientProcs: readonly number[];
   readonly http: readonly ("fetch" | "raw")[];
   readonly rounds: number;
+  readonly targetLeader: boolean;
   readonly keep: boolean;
 }
 
@@ -102,6 +107,8 @@ interface Cluster {
   readonly members: readonly Member[];
   readonly children: readonly Deno.ChildProcess[];
   readonly root: string;
+  /** Where the load goes: every member's client URL, or the leader's (--target-leader). */
+  endpoints: readonly string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -195,6 +202,7 @@ function parseOptions(args: string[]): Options {
       "client-procs": { type: "string", default: "1" },
       http: { type: "string", default: "fetch" },
       rounds: { type: "string", default: "1" },
+      "target-leader": { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
     },
   });
@@ -221,6 +229,7 @@ function parseOptions(args: string[]): Options {
     clientProcs: list(values["client-procs"], "--client-procs"),
     http,
     rounds: Math.floor(positive(values.rounds, "--rounds")),
+    targetLeader: values["target-leader"],
     keep: values.keep,
   };
 }
@@ -332,7 +341,13 @@ async function startCluster(kind: Kind, options: Options): Promise<Cluster> {
       member.logFile,
     );
   });
-  const cluster: Cluster = { kind, members, children, root };
+  const cluster: Cluster = {
+    kind,
+    members,
+    children,
+    root,
+    endpoints: members.map((m) => m.clientUrl),
+  };
   try {
     await waitForLeader(cluster, 60_000);
   } catch (error) {
@@ -391,6 +406,28 @@ async function waitForLeader(cluster: Cluster, timeoutMs: number): Promise<void>
   throw new Error(
     `${cluster.kind}: no leader after ${timeoutMs} ms (${last})\n${tails.join("\n")}`,
   );
+}
+
+/** The leader's client URL: the member whose status names itself as leader. */
+async function leaderUrl(cluster: Cluster): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const member of cluster.members) {
+      const response = await fetch(`${member.clientUrl}/v3/maintenance/status`, {
+        method: "POST",
+        body: "{}",
+        signal: AbortSignal.timeout(1000),
+      }).catch(() => null);
+      if (response === null) continue;
+      const status = await response.json().catch(() => null) as
+        | { header?: { member_id?: string }; leader?: string }
+        | null;
+      if (status?.leader !== undefined && status.header?.member_id === status.leader) {
+        return member.clientUrl;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${cluster.kind}: no member says it leads`);
 }
 
 async function stopCluster(cluster: Cluster, keep = false): Promise<void> {
@@ -455,7 +492,7 @@ function sampleCpu(cluster: Cluster): CpuSample {
 
 function benchOptions(cluster: Cluster, options: Options, point: Point): BenchOptions {
   return {
-    endpoints: cluster.members.map((m) => m.clientUrl),
+    endpoints: cluster.endpoints,
     op: point.op,
     clients: [point.clients],
     seconds: options.seconds,
@@ -592,8 +629,9 @@ async function benchClusters(
       console.error(`# ${kind}: starting three members`);
       const cluster = await startCluster(kind, options);
       clusters.push(cluster);
+      if (options.targetLeader) cluster.endpoints = [await leaderUrl(cluster)];
       console.error(
-        `# ${kind}: leader elected; endpoints ${cluster.members.map((m) => m.clientUrl)}`,
+        `# ${kind}: leader elected; load goes to ${cluster.endpoints.join(", ")}`,
       );
     }
     for (const cluster of clusters) {
@@ -728,7 +766,10 @@ async function main(args: string[]): Promise<void> {
     }; ${options.http.join(" and ")}${
       options.http.includes("raw") ? ", /raw: bench.ts's own HTTP/1.1" : ""
     }) shares the machine's ${cores} cores with the three members; cpu columns are cores used ` +
-      `(srv: three members, cli: load generator, other: the rest of the machine) over each run.`,
+      `(srv: three members, cli: load generator, other: the rest of the machine) over each run. ` +
+      (options.targetLeader
+        ? "Every request goes to the leader (--target-leader)."
+        : "Each client sends to the three members in turn (followers forward writes)."),
   );
   console.log(table(ours, theirs));
   for (const [kind, results] of [["etcd-ts", ours], ["etcd", theirs]] as const) {
