@@ -70,6 +70,9 @@ export interface StateSnapshotWriter {
   cancel(): void;
 }
 
+/** What etcd's backend quota counts for a lease grant (its leaseOverhead). */
+const LEASE_OVERHEAD_BYTES = 64;
+
 /** The snapshot format's version. */
 const SNAPSHOT_VERSION = 1;
 
@@ -267,6 +270,7 @@ export class StateMachine {
         case "memberUpdate":
           return this.#memberUpdate(request);
         case "leaseGrant":
+          this.#checkQuota(LEASE_OVERHEAD_BYTES); // etcd's quotaLeaseServer
           return this.#leaseGrant(request);
         case "leaseRevoke":
           return this.#leaseRevoke(request);

@@ -161,3 +161,17 @@ Deno.test("state machine: a snapshot made before leases existed restores with no
   const bad = packr.pack({ v: 1, applied: 1, members: [member], removed: [], leases: [[0n, 5]] });
   assert.throws(() => StateMachine.restore(bad, 1, options), /bad lease/);
 });
+
+Deno.test("state machine: a grant beyond the backend quota fails with NOSPACE (etcd's quotaLeaseServer)", () => {
+  const a = new Applier();
+  a.machine = StateMachine.create([member], { quotaBytes: 100 });
+  assert.ok(a.put("x").ok);
+  const bytes = a.machine.kv.approximateBytes;
+  assert.ok(bytes > 100 - 64, `the store holds ${bytes} bytes: a grant's 64 do not fit`);
+  assert.equal(errorOf(a.grant(7n)), "etcdserver: mvcc: database space exceeded");
+  assert.equal(a.machine.leases.has(7n), false);
+  const roomy = new Applier();
+  roomy.machine = StateMachine.create([member], { quotaBytes: 4096 });
+  assert.ok(roomy.put("x").ok);
+  assert.ok(roomy.grant(7n).ok, "a grant that fits");
+});
