@@ -15,6 +15,7 @@
 import type { Logger } from "../logger.ts";
 import { createLogger } from "../logger.ts";
 import { connectTcp, parsePeerUrl, type PeerConn, type PeerConnector } from "./address.ts";
+import { callWithin } from "./short_call.ts";
 import { PeerProtocolError } from "./codec.ts";
 import { framePayload, writeAll } from "./frame.ts";
 import {
@@ -64,24 +65,8 @@ function oneLine(error: unknown): string {
   return text.replace(/\s+/g, " ").trim() || "unknown error";
 }
 
-/** Closes `conn`, ignoring a second close. */
-function closeQuietly(conn: PeerConn | null): void {
-  try {
-    conn?.close();
-  } catch {
-    // Already closed.
-  }
-}
-
-/** The reply of one URL, or a rejection saying why there is none. */
-async function askOne(
-  url: string,
-  connect: PeerConnector,
-  signal: AbortSignal,
-  onConn: (conn: PeerConn) => void,
-): Promise<ClusterInfo> {
-  const conn = await connect(parsePeerUrl(url), signal);
-  onConn(conn);
+/** The answer on `conn`, or a rejection saying why there is none. */
+async function askOne(conn: PeerConn): Promise<ClusterInfo> {
   await writeAll(conn, framePayload(encodeClusterInfoRequest()), peerWriteBytesMax);
   const frame = await readReply(conn, {
     frameBytesMax: peerClusterInfoBytesMax,
@@ -103,32 +88,13 @@ async function askOne(
  * Asks `url` within `timeoutMs`: on time out the connection is closed and
  * the attempt abandoned even if the connector ignores its signal.
  */
-async function askWithin(
-  url: string,
-  connect: PeerConnector,
-  timeoutMs: number,
-): Promise<ClusterInfo> {
-  const abort = new AbortController();
-  let conn: PeerConn | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
-      closeQuietly(conn);
-      reject(new Error(`no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+function askWithin(url: string, connect: PeerConnector, timeoutMs: number): Promise<ClusterInfo> {
+  return callWithin({
+    timeoutMs,
+    open: (signal) => connect(parsePeerUrl(url), signal),
+    use: askOne,
+    timeoutError: (ms) => new Error(`no answer within ${ms} ms`),
   });
-  const attempt = askOne(url, connect, abort.signal, (opened) => {
-    conn = opened;
-    if (abort.signal.aborted) closeQuietly(opened);
-  });
-  attempt.catch(() => {}); // Settles after a time out too; already reported.
-  try {
-    return await Promise.race([attempt, timedOut]);
-  } finally {
-    clearTimeout(timer);
-    closeQuietly(conn);
-  }
 }
 
 /**

@@ -14,9 +14,11 @@
 
 import type { NodeId } from "../../raft/types.ts";
 import { connectTcp, parsePeerUrl, type PeerConn, type PeerConnector } from "./address.ts";
+import { callWithin } from "./short_call.ts";
 import { PeerProtocolError } from "./codec.ts";
 import { framePayload, writeAll } from "./frame.ts";
 import {
+  peerReadBufferBytes,
   peerRequestBytesMax,
   peerRequestReplyBytesMax,
   peerRequestsInFlightMax,
@@ -43,14 +45,6 @@ export interface AskPeerOptions {
   readonly timeoutMs: number;
   /** Opens connections (default: plain TCP). */
   readonly connect?: PeerConnector;
-}
-
-function closeQuietly(conn: PeerConn | null): void {
-  try {
-    conn?.close();
-  } catch {
-    // Already closed.
-  }
 }
 
 /** The request frame, refused when larger than {@linkcode peerRequestBytesMax}. */
@@ -85,7 +79,7 @@ async function exchange(conn: PeerConn, frame: Uint8Array): Promise<unknown> {
   await writeAll(conn, frame, peerWriteBytesMax);
   const answer = await readReply(conn, {
     frameBytesMax: peerRequestReplyBytesMax,
-    readBufferBytes: 64 * 1024,
+    readBufferBytes: Math.min(peerReadBufferBytes, peerRequestReplyBytesMax),
   });
   if (answer === null) {
     throw new PeerRequestError("the peer closed the connection without answering");
@@ -105,31 +99,12 @@ async function exchange(conn: PeerConn, frame: Uint8Array): Promise<unknown> {
  */
 export async function askPeer(options: AskPeerOptions, body: unknown): Promise<unknown> {
   const frame = requestFrame(options, body);
-  const abort = new AbortController();
-  let conn: PeerConn | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
-      closeQuietly(conn);
-      reject(new PeerRequestError(`no answer within ${options.timeoutMs} ms`));
-    }, Math.max(0, options.timeoutMs));
+  return await callWithin({
+    timeoutMs: options.timeoutMs,
+    open: (signal) => dial(options.urls, options.connect ?? connectTcp, signal),
+    use: (conn) => exchange(conn, frame),
+    timeoutError: (ms) => new PeerRequestError(`no answer within ${ms} ms`),
   });
-  const attempt = (async () => {
-    conn = await dial(options.urls, options.connect ?? connectTcp, abort.signal);
-    if (abort.signal.aborted) {
-      closeQuietly(conn);
-      throw new PeerRequestError("aborted");
-    }
-    return await exchange(conn, frame);
-  })();
-  attempt.catch(() => {}); // Settles after a time out too; already reported.
-  try {
-    return await Promise.race([attempt, timedOut]);
-  } finally {
-    clearTimeout(timer);
-    closeQuietly(conn);
-  }
 }
 
 /** Bounds the requests in flight: a request beyond the limit is refused at once. */
