@@ -2,44 +2,15 @@ import assert from "node:assert/strict";
 import { MemFileSystem } from "../storage/mem_fs.ts";
 import { deleteRangeRequest, putRequest, rangeRequest, txnRequest } from "../proto/rpc.ts";
 import { EtcdError } from "../proto/errors.ts";
-import { createLogger } from "./logger.ts";
-import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
+import type { MemberSettings, RunningMember } from "./member.ts";
+import { startSingleMember } from "./_single_member.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string) => encoder.encode(text);
 
-function settings(overrides: Partial<MemberSettings> = {}): MemberSettings {
-  return {
-    name: "default",
-    dataDir: "/data/default.etcd",
-    advertiseClientUrls: ["http://localhost:2379"],
-    listenPeerUrls: [],
-    initialAdvertisePeerUrls: ["http://localhost:2380"],
-    initialCluster: new Map([["default", ["http://localhost:2380"]]]),
-    initialClusterToken: "etcd-cluster",
-    heartbeatIntervalMs: 10,
-    electionTimeoutMs: 100,
-    snapshotCount: 100_000,
-    maxSnapshots: 5,
-    maxWals: 5,
-    requestBytesMax: 1.5 * 1024 * 1024,
-    quotaBackendBytes: 0,
-    txnOpsMax: 128,
-    autoCompaction: { mode: "off" },
-    ...overrides,
-  };
-}
-
-const quietLog = createLogger({ level: "error", write: () => {} });
-
-async function start(fs: MemFileSystem, overrides: Partial<MemberSettings> = {}) {
-  return await startMember(settings(overrides), {
-    fs,
-    log: quietLog,
-    startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
-  });
-}
+const start = (fs: MemFileSystem, overrides: Partial<MemberSettings> = {}) =>
+  startSingleMember(fs, overrides);
 
 async function valueOf(member: RunningMember, key: string): Promise<string | null> {
   const response = await member.server.range(rangeRequest({ key: bytes(key) }));

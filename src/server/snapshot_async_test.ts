@@ -13,41 +13,17 @@
 import assert from "node:assert/strict";
 import { type MemAsyncOp, MemFileSystem } from "../storage/mem_fs.ts";
 import { putRequest, rangeRequest } from "../proto/rpc.ts";
-import { createLogger } from "./logger.ts";
-import { type MemberSettings, type RunningMember, startMember } from "./member.ts";
+import type { RunningMember } from "./member.ts";
+import { startSingleMember } from "./_single_member.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string) => encoder.encode(text);
 const SNAP_DIR = "/data/default.etcd/member/snap";
 
-function settings(): MemberSettings {
-  return {
-    name: "default",
-    dataDir: "/data/default.etcd",
-    advertiseClientUrls: ["http://localhost:2379"],
-    listenPeerUrls: [],
-    initialAdvertisePeerUrls: ["http://localhost:2380"],
-    initialCluster: new Map([["default", ["http://localhost:2380"]]]),
-    initialClusterToken: "etcd-cluster",
-    heartbeatIntervalMs: 10,
-    electionTimeoutMs: 100,
-    snapshotCount: 20,
-    maxSnapshots: 5,
-    maxWals: 5,
-    requestBytesMax: 1.5 * 1024 * 1024,
-    quotaBackendBytes: 0,
-    txnOpsMax: 128,
-    autoCompaction: { mode: "off" },
-  };
-}
-
-async function start(fs: MemFileSystem, lines: string[] = []): Promise<RunningMember> {
-  return await startMember(settings(), {
-    fs,
-    log: createLogger({ level: "error", write: (line) => lines.push(line) }),
-    startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
-  });
+/** A member that snapshots every 20 entries; its log lines go to `lines`. */
+function start(fs: MemFileSystem, lines: string[] = []): Promise<RunningMember> {
+  return startSingleMember(fs, { snapshotCount: 20 }, lines);
 }
 
 /** Holds the snapshot directory's async operations until released; counts the files begun. */
