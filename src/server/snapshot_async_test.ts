@@ -26,6 +26,17 @@ function start(fs: MemFileSystem, lines: string[] = []): Promise<RunningMember> 
   return startSingleMember(fs, { snapshotCount: 20 }, lines);
 }
 
+/** A member restarted from `fs` (nothing held any more) has every acknowledged write. */
+async function assertRecovers(fs: MemFileSystem, acked: Array<[string, string]>): Promise<void> {
+  fs.asyncGate = null;
+  const restarted = await start(fs);
+  try {
+    await assertHolds(restarted, acked);
+  } finally {
+    await restarted.stop();
+  }
+}
+
 /** Holds the snapshot directory's async operations until released; counts the files begun. */
 function holdSnapshots(fs: MemFileSystem) {
   const held: Array<() => void> = [];
@@ -89,14 +100,8 @@ Deno.test("a member serves while its snapshot file is written; a crash then lose
   fs.crash(); // kill -9 with the snapshot half written
   gate.releaseAll();
   await member.stop().catch(() => {});
-  fs.asyncGate = null;
-  const restarted = await start(fs);
-  try {
-    await assertHolds(restarted, acked);
-    assert.ok(!fs.readDir(SNAP_DIR).some((name) => name.endsWith(".tmp")));
-  } finally {
-    await restarted.stop();
-  }
+  await assertRecovers(fs, acked);
+  assert.ok(!fs.readDir(SNAP_DIR).some((name) => name.endsWith(".tmp")));
 });
 
 Deno.test("a member's snapshot saved after a hold is recovered with every later write", async () => {
@@ -112,13 +117,7 @@ Deno.test("a member's snapshot saved after a hold is recovered with every later 
   assert.ok(snapFiles(fs).length > before, "snapshots were saved");
   fs.crash();
   await member.stop().catch(() => {});
-  fs.asyncGate = null;
-  const restarted = await start(fs);
-  try {
-    await assertHolds(restarted, acked);
-  } finally {
-    await restarted.stop();
-  }
+  await assertRecovers(fs, acked);
 });
 
 Deno.test("stop waits for a snapshot being saved, which a restart then finds", async () => {
@@ -137,12 +136,7 @@ Deno.test("stop waits for a snapshot being saved, which a restart then finds", a
   fs.asyncGate = null;
   assert.equal(snapFiles(fs).length, before + 1);
   fs.crash();
-  const restarted = await start(fs);
-  try {
-    await assertHolds(restarted, acked);
-  } finally {
-    await restarted.stop();
-  }
+  await assertRecovers(fs, acked);
 });
 
 Deno.test("a snapshot that cannot be saved stops the member with an error line", async () => {
