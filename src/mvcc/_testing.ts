@@ -5,6 +5,7 @@
  * @module
  */
 
+import { EtcdError } from "../proto/errors.ts";
 import { utf8Decode, utf8Encode } from "../util/bytes.ts";
 import type { Event, KeyValue, RequestOp } from "../proto/rpc.ts";
 import {
@@ -20,6 +21,17 @@ import {
   txnRequest,
 } from "../proto/rpc.ts";
 import { KvStore, type KvStoreOptions } from "./kv_store.ts";
+
+/** Throws unless `fn` throws etcd's error with `message` (no node:assert in the pure zone). */
+export function assertEtcdError(fn: () => unknown, message: string): void {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof EtcdError && error.message === message) return;
+    throw new Error(`expected the error "${message}", got: ${String(error)}`);
+  }
+  throw new Error(`expected the error "${message}", nothing was thrown`);
+}
 
 /** UTF-8 bytes of `text`. */
 export function b(text: string): Uint8Array {

@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
-import { EtcdError } from "../proto/errors.ts";
 import { KvStore } from "./kv_store.ts";
-import { allAt, deleteOf, eventText, putOf, rangeOf, storeWith } from "./_testing.ts";
+import {
+  allAt,
+  assertEtcdError,
+  deleteOf,
+  eventText,
+  putOf,
+  rangeOf,
+  storeWith,
+} from "./_testing.ts";
 
 const COMPACTED = "etcdserver: mvcc: required revision has been compacted";
 const FUTURE = "etcdserver: mvcc: required revision is a future revision";
-
-function assertEtcdError(fn: () => unknown, message: string): void {
-  assert.throws(fn, (error: unknown) => error instanceof EtcdError && error.message === message);
-}
 
 Deno.test("compact: etcd's bounds (0 on a fresh store once, never again at or below)", () => {
   const store = new KvStore();

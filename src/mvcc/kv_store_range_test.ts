@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
-import { EtcdError } from "../proto/errors.ts";
 import type { SortOrder, SortTarget } from "../proto/rpc.ts";
 import { KvStore } from "./kv_store.ts";
-import { allAt, keysText, kvText, putOf, rangeOf, storeWith } from "./_testing.ts";
+import { allAt, assertEtcdError, keysText, kvText, putOf, rangeOf, storeWith } from "./_testing.ts";
 
 const COMPACTED = "etcdserver: mvcc: required revision has been compacted";
 const FUTURE = "etcdserver: mvcc: required revision is a future revision";
-
-function assertEtcdError(fn: () => unknown, message: string): void {
-  assert.throws(fn, (error: unknown) => error instanceof EtcdError && error.message === message);
-}
 
 Deno.test("range: an empty store is at revision 1 and has nothing", () => {
   const store = new KvStore();

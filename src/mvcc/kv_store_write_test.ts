@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { EtcdError } from "../proto/errors.ts";
 import { KvStore } from "./kv_store.ts";
 import { revisionOverheadBytes } from "./store_state.ts";
 import {
   allAt,
+  assertEtcdError,
   b,
   deleteOf,
   eventText,
@@ -13,10 +13,6 @@ import {
   storeWith,
   txnOf,
 } from "./_testing.ts";
-
-function assertEtcdError(fn: () => unknown, message: string): void {
-  assert.throws(fn, (error: unknown) => error instanceof EtcdError && error.message === message);
-}
 
 Deno.test("put: one revision per put; create, mod and version", () => {
   const store = new KvStore();

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { EtcdError } from "../proto/errors.ts";
 import type { Compare, RequestOp, ResponseOp, TxnRequest } from "../proto/rpc.ts";
 import { emptyHeader } from "../proto/rpc.ts";
 import { KvStore } from "./kv_store.ts";
 import {
   allAt,
+  assertEtcdError,
   compareOf,
   deleteOf,
   eventText,
@@ -14,10 +14,6 @@ import {
   storeWith,
   txnOf,
 } from "./_testing.ts";
-
-function assertEtcdError(fn: () => unknown, message: string): void {
-  assert.throws(fn, (error: unknown) => error instanceof EtcdError && error.message === message);
-}
 
 const range = (key: string, fields: Parameters<typeof rangeOf>[1] = {}): RequestOp => ({
   requestRange: rangeOf(key, fields),
