@@ -168,7 +168,7 @@ function openMember(settings: MemberSettings, deps: MemberDeps): Opened {
       explicit: settings.initialClusterTokenExplicit ?? false,
     },
     storage: {
-      wal: { maxWals: settings.maxWals, supplier, log: storageLog },
+      wal: { maxWals: settings.maxWals, supplier, log: storageLog, zeroFill: true },
       maxSnapshots: settings.maxSnapshots,
       log: storageLog,
     },

@@ -3,7 +3,11 @@ import { MemFileSystem } from "../storage/mem_fs.ts";
 import { deleteRangeRequest, putRequest, rangeRequest, txnRequest } from "../proto/rpc.ts";
 import { EtcdError } from "../proto/errors.ts";
 import type { MemberSettings, RunningMember } from "./member.ts";
-import { startSingleMember } from "./_single_member.ts";
+import { singleMemberSettings, startSingleMember } from "./_single_member.ts";
+import { startMember } from "./member.ts";
+import { createLogger } from "./logger.ts";
+import { DenoFileSystem } from "../storage/deno_fs.ts";
+import { walSegmentBytesDefault } from "../util/limits.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -257,5 +261,27 @@ Deno.test("status reports the store's size as etcd reports its backend: 20480 / 
     assert.equal(grown.dbSize, grown.dbSizeInUse + 4096);
   } finally {
     await member.stop();
+  }
+});
+
+Deno.test("a new member's first WAL segment is written with zeros, not sparse (cheaper fdatasync)", async () => {
+  const root = await Deno.makeTempDir({ prefix: "member-wal-" });
+  const member = await startMember(singleMemberSettings({ dataDir: `${root}/default.etcd` }), {
+    fs: new DenoFileSystem(),
+    log: createLogger({ level: "error", write: () => {} }),
+    startApi: () => Promise.resolve({ shutdown: () => Promise.resolve() }),
+  });
+  try {
+    const walDir = `${root}/default.etcd/member/wal`;
+    const segments = [...Deno.readDirSync(walDir)].filter((e) => e.name.endsWith(".wal"));
+    assert.equal(segments.length, 1);
+    const stat = Deno.statSync(`${walDir}/${segments[0]!.name}`);
+    assert.ok(
+      stat.blocks !== null && stat.blocks * 512 >= walSegmentBytesDefault,
+      "sparse segment",
+    );
+  } finally {
+    await member.stop();
+    await Deno.remove(root, { recursive: true });
   }
 });

@@ -79,7 +79,10 @@ class PagedBytes {
       const index = Math.floor(pos / PAGE_BYTES);
       const start = pos - index * PAGE_BYTES;
       const count = Math.min(PAGE_BYTES - start, bytes.length - done);
-      this.#ownPage(index).set(bytes.subarray(done, done + count), start);
+      const chunk = bytes.subarray(done, done + count);
+      // Zeros over a page never written read back the same without one
+      // (the WAL's zero-filled segments would otherwise cost their size).
+      if (this.#pages.has(index) || !isZeros(chunk)) this.#ownPage(index).set(chunk, start);
       done += count;
     }
     this.#size = Math.max(this.#size, offset + bytes.length);
@@ -134,6 +137,11 @@ class PagedBytes {
     this.#owned.add(index);
     return copy;
   }
+}
+
+function isZeros(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 interface FileNode {

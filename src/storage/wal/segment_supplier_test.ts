@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { EMPTY_HARD_STATE, type Entry } from "../../raft/types.ts";
+import { DenoFileSystem } from "../deno_fs.ts";
+import { joinPath } from "../fs.ts";
 import { MemFileSystem } from "../mem_fs.ts";
 import { Wal, ZeroFilledSegments } from "./mod.ts";
 
@@ -52,4 +54,44 @@ Deno.test("Wal with zeroFill reads back every entry across cuts", () => {
   const reopened = Wal.open(fs, "wal", { index: 0, term: 0 }, { segmentBytes: SEGMENT_BYTES });
   assert.deepEqual(reopened.entries, entries(1, 100));
   reopened.wal.close();
+});
+
+/** Bytes of disk the file at `path` holds (stat blocks are 512 bytes). */
+function allocatedBytes(path: string): number {
+  const blocks = Deno.statSync(path).blocks;
+  assert.ok(blocks !== null, "the platform reports allocated blocks");
+  return blocks * 512;
+}
+
+Deno.test("on disk, zeroFill writes the first segment's blocks and a cut without a prepared file stays sparse", () => {
+  const root = Deno.makeTempDirSync({ prefix: "wal-zero-fill-" });
+  try {
+    const segmentBytes = 1024 * 1024;
+    const dir = joinPath(root, "wal");
+    const wal = Wal.create(new DenoFileSystem(), dir, { memberId: 1n, clusterId: 2n }, {
+      segmentBytes,
+      zeroFill: true,
+    });
+    const segments = () => [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
+    const [first] = segments();
+    assert.ok(first !== undefined);
+    assert.ok(
+      allocatedBytes(joinPath(dir, first)) >= segmentBytes,
+      "the first segment is not sparse",
+    );
+    const big = new Uint8Array(100_000).fill(1);
+    for (let i = 1; i <= 12; i++) {
+      wal.save(EMPTY_HARD_STATE, [{ term: 1, index: i, type: "normal", data: big }]);
+    }
+    wal.syncSync();
+    const cut = segments().filter((name) => name !== first);
+    assert.equal(cut.length, 1, "the WAL was cut once");
+    assert.ok(
+      allocatedBytes(joinPath(dir, cut[0]!)) < segmentBytes,
+      "no 1 MiB of zeros at the cut",
+    );
+    wal.close();
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
 });

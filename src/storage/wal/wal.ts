@@ -52,8 +52,11 @@ export interface WalOptions {
   /** Where warnings (a repaired tail) and notices (purged segments) go. Default: nowhere. */
   log?: WalLog;
   /**
-   * Write real zeros into new segments instead of extending them sparsely, so
-   * that a flush need not allocate blocks (faster fdatasync). Default false.
+   * Write real zeros into the first segment at create instead of extending it
+   * sparsely, so that a flush need not allocate blocks: an fdatasync there
+   * costs about a third less time and CPU. Later segments come zero-filled
+   * from the `supplier`; a cut that finds none ready extends its file sparsely
+   * rather than stall the writer while 64 MiB of zeros go out. Default false.
    */
   zeroFill?: boolean;
   /** Zero-filled files prepared in the background, used at a cut when one is ready. */
@@ -419,7 +422,7 @@ export class Wal {
     return headerRecords(this.#crc, this.#metadata, this.#hardState);
   }
 
-  /** A new segment file: a prepared zero-filled one if ready, else made now. */
+  /** A new segment file: a prepared zero-filled one if ready, else a sparse one made now. */
   #openNewSegment(tmpPath: string): FileHandle {
     const settings = this.#settings;
     const prepared = settings.supplier?.take() ?? null;
@@ -432,9 +435,6 @@ export class Wal {
     const handle = this.#fs.open(tmpPath, { create: true, write: true });
     handle.truncate(0);
     handle.truncate(settings.segmentBytes);
-    if (settings.zeroFill) {
-      writeZeros((zeros, at) => handle.writeAt(zeros, at), 0, settings.segmentBytes);
-    }
     return handle;
   }
 
