@@ -42,6 +42,12 @@ function onPath<T>(path: string, action: () => T): T {
 class DenoFileHandle implements FileHandle {
   #file: Deno.FsFile;
   #path: string;
+  /**
+   * The file position when known, else -1: appends at it skip the seek (one
+   * syscall fewer per WAL write). Any failure, and any asynchronous step,
+   * forgets it.
+   */
+  #position = 0;
 
   constructor(file: Deno.FsFile, path: string) {
     this.#file = file;
@@ -50,15 +56,19 @@ class DenoFileHandle implements FileHandle {
 
   writeAt(bytes: Uint8Array, offset: number): void {
     checkOffset(offset, this.#path);
-    this.#file.seekSync(offset, Deno.SeekMode.Start);
+    const known = this.#position;
+    this.#position = -1;
+    if (known !== offset) this.#file.seekSync(offset, Deno.SeekMode.Start);
     let written = 0;
     while (written < bytes.length) {
       written += this.#file.writeSync(bytes.subarray(written));
     }
+    this.#position = offset + written;
   }
 
   async writeAtAsync(bytes: Uint8Array, offset: number): Promise<void> {
     checkOffset(offset, this.#path);
+    this.#position = -1;
     await this.#file.seek(offset, Deno.SeekMode.Start);
     let written = 0;
     while (written < bytes.length) {
@@ -71,6 +81,7 @@ class DenoFileHandle implements FileHandle {
     checkOffset(length, this.#path);
     const available = Math.min(length, Math.max(0, this.size() - offset));
     const buffer = new Uint8Array(available);
+    this.#position = -1;
     this.#file.seekSync(offset, Deno.SeekMode.Start);
     let read = 0;
     while (read < available) {

@@ -122,6 +122,23 @@ const CASES: Record<string, Case> = {
     assert.equal(file.size(), 11);
     file.close();
   },
+  "writeAt: appends land at their offsets after reads, truncates and async writes": async (
+    fs,
+    root,
+  ) => {
+    const file = fs.open(joinPath(root, "f"), { create: true, write: true });
+    file.writeAt(bytes("abc"), 0);
+    file.writeAt(bytes("def"), 3); // right after the last write
+    assert.equal(text(file.readAt(0, 2)), "ab"); // moves a real file's position
+    file.writeAt(bytes("g"), 6);
+    await file.writeAtAsync(bytes("h"), 7);
+    file.writeAt(bytes("i"), 8);
+    file.truncate(5);
+    file.writeAt(bytes("E"), 4);
+    file.writeAt(bytes("F"), 5);
+    assert.equal(text(file.readAt(0, 100)), "abcdEF");
+    file.close();
+  },
   "writeAt/readAt: a large write crossing many pages round-trips": (fs, root) => {
     const file = fs.open(joinPath(root, "big"), { create: true, write: true });
     const data = new Uint8Array(200_003).map((_, i) => (i * 7 + 3) & 0xff);
