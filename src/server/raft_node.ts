@@ -38,7 +38,7 @@ import {
 import type { DiskStorage } from "../storage/raft_storage.ts";
 import { compactIndexAfter, snapshotDue, type SnapshotPolicy } from "../storage/snapshot_policy.ts";
 import type { ApplyResult, StateMachine, StateSnapshotWriter } from "./state_machine.ts";
-import { proposalBatchBytesMax, snapshotStepBytes } from "../util/limits.ts";
+import { proposalBatchBytesMax, snapshotIdleStepBytes, snapshotStepBytes } from "../util/limits.ts";
 import type { InternalRequest } from "./entry_codec.ts";
 
 /** Where a member sends its messages (the TCP transport, or nothing for one member). */
@@ -84,7 +84,10 @@ export interface RaftNodeOptions {
   readonly hooks: RaftNodeHooks;
   /** Proposals queued while there is no leader, at most; more are refused. */
   readonly pendingProposalsMax: number;
-  /** Snapshot bytes written per step (default {@linkcode snapshotStepBytes}). */
+  /**
+   * Snapshot bytes encoded per step, busy or idle (default: {@linkcode snapshotStepBytes}
+   * after a Ready, {@linkcode snapshotIdleStepBytes} when there is nothing else to do).
+   */
   readonly snapshotStepBytes?: number;
 }
 
@@ -283,8 +286,8 @@ export class RaftNode {
       this.#feedProposals();
       if (!this.#raw.hasReady()) {
         if (this.#pendingSnapshot !== null) {
-          // Nothing to do but the snapshot: a step, then let requests in.
-          this.#stepSnapshot();
+          // Nothing to do but the snapshot: a big step, then let requests in.
+          this.#stepSnapshot(snapshotIdleStepBytes);
           await new Promise((resolve) => setTimeout(resolve, 0));
         } else {
           await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -462,16 +465,16 @@ export class RaftNode {
       const writer = this.#machine.beginSnapshot();
       this.#pendingSnapshot = { writer, confState: this.#raw.status().config };
     }
-    this.#stepSnapshot();
+    this.#stepSnapshot(snapshotStepBytes);
   }
 
   /**
    * One step of the snapshot in progress; when it is finished, starts
    * saving it (the loop goes on meanwhile) and compacts the log once saved.
    */
-  #stepSnapshot(): void {
+  #stepSnapshot(defaultBudget: number): void {
     const pending = this.#pendingSnapshot;
-    const budget = this.#options.snapshotStepBytes ?? snapshotStepBytes;
+    const budget = this.#options.snapshotStepBytes ?? defaultBudget;
     if (pending === null || !pending.writer.step(budget)) return;
     this.#pendingSnapshot = null;
     const index = pending.writer.index;

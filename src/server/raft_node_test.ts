@@ -14,6 +14,7 @@ import { SeededPrng } from "../util/prng.ts";
 import { encodeRequest } from "./entry_codec.ts";
 import { RaftNode, type RaftNodeHooks } from "./raft_node.ts";
 import { StateMachine } from "./state_machine.ts";
+import { snapshotIdleStepBytes, snapshotStepBytes } from "../util/limits.ts";
 
 const encoder = new TextEncoder();
 
@@ -43,7 +44,10 @@ function putEntry(index: number, id: string): Entry {
 }
 
 /** Member 1 of voters 1, 2, 3 with an empty log after the bootstrap entry (index 1). */
-function follower(): Harness {
+function follower(
+  snapshotCount = 100_000,
+  machine = StateMachine.create([], { quotaBytes: 1 << 30 }),
+): Harness {
   const fs = new MemFileSystem();
   const storage = DiskStorage.create(fs, "m", { memberId: 1n, clusterId: 9n });
   storage.bootstrap({ ...EMPTY_CONF_STATE, voters: [1n, 2n, 3n] });
@@ -76,11 +80,11 @@ function follower(): Harness {
   const node = new RaftNode({
     id: 1n,
     storage,
-    machine: StateMachine.create([], { quotaBytes: 1 << 30 }),
+    machine,
     electionTicks: 10,
     heartbeatTicks: 1,
     prng: new SeededPrng(3),
-    snapshotPolicy: { snapshotCount: 100_000, catchUpEntries: 5_000 },
+    snapshotPolicy: { snapshotCount, catchUpEntries: 5_000 },
     transport: { send: (messages) => harness.sent.push(...messages) },
     hooks,
     pendingProposalsMax: 100,
@@ -173,6 +177,44 @@ Deno.test("raft node: a follower forwards one MsgProp per leader message, holdin
     assert.deepEqual(forwarded()[2], ["d"]);
     assert.deepEqual(dropped, []);
     assert.ok(h.sent.filter((m) => m.type === "MsgProp").every((m) => m.to === 2n));
+  } finally {
+    await h.node.stop();
+  }
+});
+
+Deno.test("raft node: a snapshot is encoded in small steps after Readys and in big ones when idle", async () => {
+  const machine = StateMachine.create([], { quotaBytes: 1 << 30 });
+  const begin = machine.beginSnapshot.bind(machine);
+  const budgets: number[] = [];
+  machine.beginSnapshot = () => {
+    const writer = begin();
+    let steps = 0;
+    return {
+      index: writer.index,
+      // Unfinished for five steps, as a large store would be.
+      step: (budget) => (budgets.push(budget), writer.step(budget) && ++steps > 5),
+      result: () => writer.result(),
+      cancel: () => writer.cancel(),
+    };
+  };
+  const h = follower(1, machine);
+  h.node.start();
+  try {
+    h.node.step(heartbeatFrom2());
+    h.node.step(message({
+      type: "MsgApp",
+      from: 2n,
+      to: 1n,
+      term: 1,
+      index: 1,
+      logTerm: 0,
+      commit: 3,
+      entries: [putEntry(2, "a.1"), putEntry(3, "a.2")],
+    }));
+    await until(() => budgets.length >= 6);
+    assert.equal(budgets[0], snapshotStepBytes, "the first step follows the Ready that applied");
+    assert.ok(budgets.slice(1).includes(snapshotIdleStepBytes), "an idle member steps further");
+    assert.ok(snapshotStepBytes <= 64 * 1024, "a step after a Ready stays small");
   } finally {
     await h.node.stop();
   }
