@@ -32,20 +32,34 @@ export interface SnapshotCursor {
    * the cursor began. Throws if not finished.
    */
   result(): Uint8Array;
+  /** The finished snapshot's length in bytes. Throws if not finished. */
+  readonly length: number;
+  /** Copies the finished snapshot into `target` at `offset` (no other copy). Throws if not finished. */
+  copyTo(target: Uint8Array, offset: number): void;
   /** Abandons the snapshot (ends the deferred compaction); a no-op once finished. */
   cancel(): void;
 }
 
-/** The cursor over a store's state; `release` runs once, when it finishes or is cancelled. */
+/**
+ * The cursor over a store's state; `release` runs once, when it finishes or
+ * is cancelled. Its bytes are kept as the writer streams them, in chunks, so
+ * a snapshot of tens of MB never grows (and copies) one buffer step after
+ * step; the one copy into a contiguous buffer happens when it is asked for.
+ */
 export class StateSnapshotCursor implements SnapshotCursor {
   readonly revision: number;
-  readonly #writer = new ByteWriter();
+  readonly #chunks: Uint8Array[] = [];
+  #length = 0;
+  /** CRC-32C of the bytes streamed so far. */
+  #crc = 0;
+  readonly #writer = new ByteWriter((chunk) => {
+    this.#crc = crc32cRange(chunk, 0, chunk.length, this.#crc);
+    this.#chunks.push(chunk.slice());
+    this.#length += chunk.length;
+  });
   readonly #body: SnapshotBodyEncoder;
   #release: (() => void) | null;
-  /** CRC-32C of the bytes before `#crcEnd`. */
-  #crc = 0;
-  #crcEnd = 0;
-  #result: Uint8Array | null = null;
+  #finished = false;
 
   constructor(state: StoreState, release: () => void) {
     assert(!state.compactionDeferred, "mvcc snapshot: a cursor over a half-compacted state");
@@ -60,22 +74,39 @@ export class StateSnapshotCursor implements SnapshotCursor {
   }
 
   step(budgetBytes: number): boolean {
-    if (this.#result !== null) return true;
+    if (this.#finished) return true;
     assert(this.#release !== null, "mvcc snapshot: step of a cancelled cursor");
     const finished = this.#body.step(budgetBytes);
-    const written = this.#writer.finish();
-    this.#crc = crc32cRange(written, this.#crcEnd, written.length, this.#crc);
-    this.#crcEnd = written.length;
+    this.#writer.finish(); // streams what the step wrote (and updates the CRC)
     if (!finished) return false;
-    this.#writer.uint32(this.#crc);
-    this.#result = this.#writer.finish();
+    const trailer = new Uint8Array(4);
+    new DataView(trailer.buffer).setUint32(0, this.#crc, true);
+    this.#chunks.push(trailer);
+    this.#length += trailer.length;
+    this.#finished = true;
     this.#releaseOnce();
     return true;
   }
 
+  get length(): number {
+    assert(this.#finished, "mvcc snapshot: length of an unfinished cursor");
+    return this.#length;
+  }
+
+  copyTo(target: Uint8Array, offset: number): void {
+    assert(this.#finished, "mvcc snapshot: copy of an unfinished cursor");
+    assert(offset >= 0 && offset + this.#length <= target.length, "mvcc snapshot: copy target");
+    let at = offset;
+    for (const chunk of this.#chunks) {
+      target.set(chunk, at);
+      at += chunk.length;
+    }
+  }
+
   result(): Uint8Array {
-    assert(this.#result !== null, "mvcc snapshot: result of an unfinished cursor");
-    return this.#result;
+    const bytes = new Uint8Array(this.length);
+    this.copyTo(bytes, 0);
+    return bytes;
   }
 
   cancel(): void {

@@ -364,3 +364,28 @@ Deno.test("snapshot cursor: skips keys, generations and tombstones made after it
   assert.deepEqual(cursor.result(), expected);
   assert.deepEqual(answers(KvStore.fromSnapshot(cursor.result())), atR);
 });
+
+Deno.test("snapshot cursor: a store of many 64 KiB chunks gives toSnapshot() in small steps, and copyTo places it", () => {
+  const store = new KvStore(OPTIONS);
+  const value = "v".repeat(700);
+  for (let i = 0; i < 2_000; i++) store.put(putOf(`key/${i % 700}`, `${i}:${value}`));
+  const expected = store.toSnapshot();
+  assert.ok(expected.length > 10 * 64 * 1024, `${expected.length} bytes span many chunks`);
+  const cursor = store.beginSnapshot();
+  assert.ok(finish(cursor, 32 * 1024) > 10);
+  assert.equal(cursor.length, expected.length);
+  assert.deepEqual(cursor.result(), expected);
+  const target = new Uint8Array(expected.length + 7).fill(9);
+  cursor.copyTo(target, 3);
+  assert.deepEqual(target.subarray(3, 3 + expected.length), expected);
+  assert.deepEqual([...target.subarray(0, 3), ...target.subarray(3 + expected.length)], [
+    9,
+    9,
+    9,
+    9,
+    9,
+    9,
+    9,
+  ]);
+  assert.throws(() => cursor.copyTo(new Uint8Array(expected.length), 1), /copy target/);
+});

@@ -38,7 +38,7 @@ import {
 import type { DiskStorage } from "../storage/raft_storage.ts";
 import { compactIndexAfter, snapshotDue, type SnapshotPolicy } from "../storage/snapshot_policy.ts";
 import type { ApplyResult, StateMachine, StateSnapshotWriter } from "./state_machine.ts";
-import { proposalBatchBytesMax, snapshotIdleStepBytes, snapshotStepBytes } from "../util/limits.ts";
+import { proposalBatchBytesMax, snapshotIdleSliceMs, snapshotStepBytes } from "../util/limits.ts";
 import type { InternalRequest } from "./entry_codec.ts";
 
 /** Where a member sends its messages (the TCP transport, or nothing for one member). */
@@ -85,8 +85,9 @@ export interface RaftNodeOptions {
   /** Proposals queued while there is no leader, at most; more are refused. */
   readonly pendingProposalsMax: number;
   /**
-   * Snapshot bytes encoded per step, busy or idle (default: {@linkcode snapshotStepBytes}
-   * after a Ready, {@linkcode snapshotIdleStepBytes} when there is nothing else to do).
+   * Snapshot bytes encoded per step (default {@linkcode snapshotStepBytes}): one
+   * step after each Ready, and steps for up to {@linkcode snapshotIdleSliceMs}
+   * per turn when there is nothing else to do.
    */
   readonly snapshotStepBytes?: number;
 }
@@ -286,8 +287,12 @@ export class RaftNode {
       this.#feedProposals();
       if (!this.#raw.hasReady()) {
         if (this.#pendingSnapshot !== null) {
-          // Nothing to do but the snapshot: a big step, then let requests in.
-          this.#stepSnapshot(snapshotIdleStepBytes);
+          // Nothing to do but the snapshot: steps for a slice, then let requests in.
+          const until = performance.now() + snapshotIdleSliceMs;
+          this.#stepSnapshot();
+          while (this.#pendingSnapshot !== null && performance.now() < until) {
+            this.#stepSnapshot();
+          }
           await new Promise((resolve) => setTimeout(resolve, 0));
         } else {
           await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -465,16 +470,16 @@ export class RaftNode {
       const writer = this.#machine.beginSnapshot();
       this.#pendingSnapshot = { writer, confState: this.#raw.status().config };
     }
-    this.#stepSnapshot(snapshotStepBytes);
+    this.#stepSnapshot();
   }
 
   /**
    * One step of the snapshot in progress; when it is finished, starts
    * saving it (the loop goes on meanwhile) and compacts the log once saved.
    */
-  #stepSnapshot(defaultBudget: number): void {
+  #stepSnapshot(): void {
     const pending = this.#pendingSnapshot;
-    const budget = this.#options.snapshotStepBytes ?? defaultBudget;
+    const budget = this.#options.snapshotStepBytes ?? snapshotStepBytes;
     if (pending === null || !pending.writer.step(budget)) return;
     this.#pendingSnapshot = null;
     const index = pending.writer.index;

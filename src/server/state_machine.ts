@@ -26,7 +26,7 @@ import type {
 } from "../proto/rpc.ts";
 import { emptyHeader } from "../proto/rpc.ts";
 import type { LeaseGrantResponse, LeaseRevokeResponse } from "../proto/rpc_lease.ts";
-import { KvStore, type KvStoreOptions } from "../mvcc/mod.ts";
+import { KvStore, type KvStoreOptions, type SnapshotCursor } from "../mvcc/mod.ts";
 import { type LeaseRecord, LeaseTable } from "../lease/mod.ts";
 import { BOOTSTRAP_INDEX, type ConfChange } from "../raft/mod.ts";
 import { decodeConfChangeContext, decodeRequest, type InternalRequest } from "./entry_codec.ts";
@@ -81,6 +81,31 @@ const packr = new Packr(
     typeof Packr
   >[0],
 );
+
+/** msgpack's bin 32 marker: a byte string of up to 2^32 - 1 bytes, length big-endian. */
+const BIN32 = 0xc6;
+const BIN32_BYTES_MAX = 0xffff_ffff;
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The snapshot's bytes as `packr.pack({ ...header, kv })` decodes them, with
+ * the store's bytes copied once, straight from the cursor's chunks: packing
+ * a buffer of tens of MB would copy it again and stall the loop meanwhile.
+ */
+function packEnvelope(header: object, cursor: SnapshotCursor): Uint8Array {
+  const head = packr.pack({ ...header, kv: NO_BYTES });
+  // msgpackr writes the empty kv last, as bin 8 of length 0.
+  assert(head.at(-2) === 0xc4 && head.at(-1) === 0, "state machine snapshot: envelope layout");
+  const kvBytes = cursor.length;
+  assert(kvBytes <= BIN32_BYTES_MAX, `state machine snapshot: ${kvBytes} bytes of store`);
+  const prefix = head.length - 2;
+  const out = new Uint8Array(prefix + 5 + kvBytes);
+  out.set(head.subarray(0, prefix));
+  out[prefix] = BIN32;
+  new DataView(out.buffer).setUint32(prefix + 1, kvBytes);
+  cursor.copyTo(out, prefix + 5);
+  return out;
+}
 
 /** A state machine snapshot could not be decoded. */
 export class StateSnapshotDecodeError extends Error {
@@ -201,7 +226,7 @@ export class StateMachine {
     return {
       index: this.#appliedIndex,
       step: (budgetBytes) => cursor.step(budgetBytes),
-      result: () => packr.pack({ ...header, kv: cursor.result() }),
+      result: () => packEnvelope(header, cursor),
       cancel: () => cursor.cancel(),
     };
   }

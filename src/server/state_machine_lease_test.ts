@@ -175,3 +175,25 @@ Deno.test("state machine: a grant beyond the backend quota fails with NOSPACE (e
   assert.ok(roomy.put("x").ok);
   assert.ok(roomy.grant(7n).ok, "a grant that fits");
 });
+
+Deno.test("state machine: a large step-by-step snapshot decodes as the one packed at once", () => {
+  const a = new Applier();
+  a.grant(5n);
+  for (let i = 0; i < 8_000; i++) a.put(`key/${i % 900}`, i % 2 === 0 ? 5n : 0n);
+  const packr = new Packr(
+    { useRecords: false, int64AsType: "bigint" } as ConstructorParameters<typeof Packr>[0],
+  );
+  const whole = a.machine.snapshot();
+  const writer = a.machine.beginSnapshot();
+  while (!writer.step(4096));
+  const stepped = writer.result();
+  assert.ok(stepped.length > 100_000, `${stepped.length} bytes: the kv is a bin 32`);
+  const decode = (bytes: Uint8Array) => {
+    const { kv, ...rest } = packr.unpack(bytes);
+    return { ...rest, kv: Uint8Array.from(kv) };
+  };
+  assert.deepEqual(decode(stepped), decode(whole));
+  const restored = StateMachine.restore(stepped, writer.index, options);
+  assert.deepEqual(keysOf(restored, 5n).length, 450);
+  assert.equal(restored.kv.currentRevision, a.machine.kv.currentRevision);
+});

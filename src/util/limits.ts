@@ -155,8 +155,11 @@ export const peerClusterInfoTimeoutMs = 10_000;
  */
 export const snapshotStepBytes = 32 * 1024;
 
-/** Bytes of the snapshot encoded per step when the member has nothing else to do. */
-export const snapshotIdleStepBytes = 1024 * 1024;
+/**
+ * Time a member with no Ready at hand spends on snapshot steps before it lets
+ * requests and messages in again (a turn of the event loop).
+ */
+export const snapshotIdleSliceMs = 2;
 
 // ---- leases (src/lease, the server's lease handling) ----
 
