@@ -36,6 +36,13 @@ export interface SnapshotCursor {
   readonly length: number;
   /** Copies the finished snapshot into `target` at `offset` (no other copy). Throws if not finished. */
   copyTo(target: Uint8Array, offset: number): void;
+  /**
+   * The same a step at a time: copies about `budgetBytes` more (whole
+   * chunks, at least one) of the finished snapshot into `target` at
+   * `offset`; true once all of it is there. Every call must pass the same
+   * target and offset.
+   */
+  copyStep(target: Uint8Array, offset: number, budgetBytes: number): boolean;
   /** Abandons the snapshot (ends the deferred compaction); a no-op once finished. */
   cancel(): void;
 }
@@ -60,6 +67,9 @@ export class StateSnapshotCursor implements SnapshotCursor {
   readonly #body: SnapshotBodyEncoder;
   #release: (() => void) | null;
   #finished = false;
+  /** Where a copy a step at a time stands: chunks and bytes copied so far. */
+  #copiedChunks = 0;
+  #copiedBytes = 0;
 
   constructor(state: StoreState, release: () => void) {
     assert(!state.compactionDeferred, "mvcc snapshot: a cursor over a half-compacted state");
@@ -94,13 +104,24 @@ export class StateSnapshotCursor implements SnapshotCursor {
   }
 
   copyTo(target: Uint8Array, offset: number): void {
+    while (!this.copyStep(target, offset, Infinity));
+  }
+
+  copyStep(target: Uint8Array, offset: number, budgetBytes: number): boolean {
     assert(this.#finished, "mvcc snapshot: copy of an unfinished cursor");
     assert(offset >= 0 && offset + this.#length <= target.length, "mvcc snapshot: copy target");
-    let at = offset;
-    for (const chunk of this.#chunks) {
-      target.set(chunk, at);
-      at += chunk.length;
+    const chunks = this.#chunks;
+    let copied = 0;
+    while (this.#copiedChunks < chunks.length && (copied === 0 || copied < budgetBytes)) {
+      const chunk = chunks[this.#copiedChunks++]!;
+      target.set(chunk, offset + this.#copiedBytes);
+      this.#copiedBytes += chunk.length;
+      copied += chunk.length;
     }
+    if (this.#copiedChunks < chunks.length) return false;
+    this.#copiedChunks = 0; // a later copy starts over
+    this.#copiedBytes = 0;
+    return true;
   }
 
   result(): Uint8Array {

@@ -388,4 +388,11 @@ Deno.test("snapshot cursor: a store of many 64 KiB chunks gives toSnapshot() in 
     9,
   ]);
   assert.throws(() => cursor.copyTo(new Uint8Array(expected.length), 1), /copy target/);
+  // A step at a time: one chunk per call with a tiny budget, the same bytes in the end.
+  const stepped = new Uint8Array(expected.length);
+  let calls = 1;
+  while (!cursor.copyStep(stepped, 0, 1)) calls++;
+  assert.ok(calls > 10, `${calls} calls`);
+  assert.deepEqual(stepped, expected);
+  assert.deepEqual(cursor.result(), expected, "a copy after a stepped one starts over");
 });

@@ -87,24 +87,36 @@ const BIN32 = 0xc6;
 const BIN32_BYTES_MAX = 0xffff_ffff;
 const NO_BYTES = new Uint8Array(0);
 
+/** Bytes of the finished store copied into the envelope per byte of a step's budget. */
+const COPY_BYTES_PER_STEP_BYTE = 8;
+
 /**
- * The snapshot's bytes as `packr.pack({ ...header, kv })` decodes them, with
- * the store's bytes copied once, straight from the cursor's chunks: packing
- * a buffer of tens of MB would copy it again and stall the loop meanwhile.
+ * The snapshot's bytes as `packr.pack({ ...header, kv })` decodes them, the
+ * store's bytes copied once, straight from the cursor's chunks and a step at
+ * a time: packing (or copying) tens of MB at once stalled the loop for
+ * hundreds of milliseconds under load.
  */
-function packEnvelope(header: object, cursor: SnapshotCursor): Uint8Array {
-  const head = packr.pack({ ...header, kv: NO_BYTES });
-  // msgpackr writes the empty kv last, as bin 8 of length 0.
-  assert(head.at(-2) === 0xc4 && head.at(-1) === 0, "state machine snapshot: envelope layout");
-  const kvBytes = cursor.length;
-  assert(kvBytes <= BIN32_BYTES_MAX, `state machine snapshot: ${kvBytes} bytes of store`);
-  const prefix = head.length - 2;
-  const out = new Uint8Array(prefix + 5 + kvBytes);
-  out.set(head.subarray(0, prefix));
-  out[prefix] = BIN32;
-  new DataView(out.buffer).setUint32(prefix + 1, kvBytes);
-  cursor.copyTo(out, prefix + 5);
-  return out;
+class Envelope {
+  readonly bytes: Uint8Array;
+  readonly #kvOffset: number;
+
+  constructor(header: object, kvBytes: number) {
+    const head = packr.pack({ ...header, kv: NO_BYTES });
+    // msgpackr writes the empty kv last, as bin 8 of length 0.
+    assert(head.at(-2) === 0xc4 && head.at(-1) === 0, "state machine snapshot: envelope layout");
+    assert(kvBytes <= BIN32_BYTES_MAX, `state machine snapshot: ${kvBytes} bytes of store`);
+    const prefix = head.length - 2;
+    this.#kvOffset = prefix + 5;
+    this.bytes = new Uint8Array(this.#kvOffset + kvBytes);
+    this.bytes.set(head.subarray(0, prefix));
+    this.bytes[prefix] = BIN32;
+    new DataView(this.bytes.buffer).setUint32(prefix + 1, kvBytes);
+  }
+
+  /** Copies about `budgetBytes` more of the store; true once it is all there. */
+  fill(cursor: SnapshotCursor, budgetBytes: number): boolean {
+    return cursor.copyStep(this.bytes, this.#kvOffset, budgetBytes);
+  }
 }
 
 /** A state machine snapshot could not be decoded. */
@@ -223,10 +235,23 @@ export class StateMachine {
       removed: [...this.#removed],
       leases: this.leases.toRecords(),
     };
+    let envelope: Envelope | null = null;
+    let filled = false;
     return {
       index: this.#appliedIndex,
-      step: (budgetBytes) => cursor.step(budgetBytes),
-      result: () => packEnvelope(header, cursor),
+      step: (budgetBytes) => {
+        if (filled) return true;
+        if (envelope === null) {
+          if (!cursor.step(budgetBytes)) return false;
+          envelope = new Envelope(header, cursor.length);
+        }
+        filled = envelope.fill(cursor, budgetBytes * COPY_BYTES_PER_STEP_BYTE);
+        return filled;
+      },
+      result: () => {
+        assert(filled && envelope !== null, "state machine snapshot: result before the last step");
+        return envelope.bytes;
+      },
       cancel: () => cursor.cancel(),
     };
   }

@@ -185,6 +185,7 @@ Deno.test("state machine: a large step-by-step snapshot decodes as the one packe
   );
   const whole = a.machine.snapshot();
   const writer = a.machine.beginSnapshot();
+  assert.throws(() => writer.result(), /result before the last step/);
   while (!writer.step(4096));
   const stepped = writer.result();
   assert.ok(stepped.length > 100_000, `${stepped.length} bytes: the kv is a bin 32`);
