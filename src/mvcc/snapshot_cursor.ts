@@ -104,6 +104,8 @@ export class StateSnapshotCursor implements SnapshotCursor {
   }
 
   copyTo(target: Uint8Array, offset: number): void {
+    this.#copiedChunks = 0; // all of it, whatever a stepped copy left
+    this.#copiedBytes = 0;
     while (!this.copyStep(target, offset, Infinity));
   }
 

@@ -389,6 +389,8 @@ Deno.test("snapshot cursor: a store of many 64 KiB chunks gives toSnapshot() in 
   ]);
   assert.throws(() => cursor.copyTo(new Uint8Array(expected.length), 1), /copy target/);
   // A step at a time: one chunk per call with a tiny budget, the same bytes in the end.
+  assert.equal(cursor.copyStep(new Uint8Array(expected.length), 0, 1), false, "one chunk of many");
+  assert.deepEqual(cursor.result(), expected, "a whole copy after a partial stepped one");
   const stepped = new Uint8Array(expected.length);
   let calls = 1;
   while (!cursor.copyStep(stepped, 0, 1)) calls++;
