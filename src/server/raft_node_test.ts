@@ -108,6 +108,20 @@ function heartbeatFrom2(): Message {
   return message({ type: "MsgHeartbeat", from: 2n, to: 1n, term: 1, commit: 0 });
 }
 
+/** The leader's entries 2 and 3 ("a.1", "a.2"), already committed by its quorum. */
+function committedPutsFrom2(): Message {
+  return message({
+    type: "MsgApp",
+    from: 2n,
+    to: 1n,
+    term: 1,
+    index: 1,
+    logTerm: 0, // the bootstrap snapshot's
+    commit: 3,
+    entries: [putEntry(2, "a.1"), putEntry(3, "a.2")],
+  });
+}
+
 Deno.test("raft node: a follower applies committed entries during its fdatasync, acknowledges after it", async () => {
   const h = follower();
   h.node.start();
@@ -117,17 +131,7 @@ Deno.test("raft node: a follower applies committed entries during its fdatasync,
     await until(() => h.sent.some((m) => m.type === "MsgHeartbeatResp"));
     h.sent.length = 0;
     h.holdSyncs = true;
-    // Entries 2 and 3, already committed by the leader's quorum.
-    h.node.step(message({
-      type: "MsgApp",
-      from: 2n,
-      to: 1n,
-      term: 1,
-      index: 1,
-      logTerm: 0, // the bootstrap snapshot's
-      commit: 3,
-      entries: [putEntry(2, "a.1"), putEntry(3, "a.2")],
-    }));
+    h.node.step(committedPutsFrom2());
     await until(() => h.heldSyncs.length > 0);
     await until(() => h.applied.length === 2);
     assert.deepEqual(h.applied, ["a.1", "a.2"], "applied while the sync is held");
@@ -203,16 +207,7 @@ Deno.test("raft node: a snapshot is encoded in small steps, and an idle member t
   h.node.start();
   try {
     h.node.step(heartbeatFrom2());
-    h.node.step(message({
-      type: "MsgApp",
-      from: 2n,
-      to: 1n,
-      term: 1,
-      index: 1,
-      logTerm: 0,
-      commit: 3,
-      entries: [putEntry(2, "a.1"), putEntry(3, "a.2")],
-    }));
+    h.node.step(committedPutsFrom2());
     // One step per timer turn would need thousands of turns (seconds): `until` gives up sooner.
     await until(() => budgets.length > stepsOfLargeStore);
     assert.ok(budgets.every((budget) => budget === snapshotStepBytes));
