@@ -43,11 +43,17 @@ async function streamLines(
   let text = "";
   const lines = () => text.split("\n").length - 1;
   const deadline = Date.now() + 5000;
+  // A read that loses the race to the timer stays pending and is awaited again: a new read
+  // beside it would leave the next chunk to the abandoned one (lost: a slow replay then
+  // looked like no events at all).
+  let pending: Promise<ReadableStreamReadResult<string>> | null = null;
   const readUntil = async (n: number) => {
     while (lines() < n && Date.now() < deadline) {
+      pending ??= reader.read();
       const timer = new Promise<null>((r) => setTimeout(() => r(null), 100));
-      const chunk = await Promise.race([reader.read(), timer]);
+      const chunk = await Promise.race([pending, timer]);
       if (chunk === null) continue;
+      pending = null;
       if (chunk.done) break;
       text += chunk.value;
     }
