@@ -25,6 +25,7 @@
  */
 
 import type { Prng } from "../util/prng.ts";
+import { isZeroBytes } from "../util/bytes.ts";
 import {
   FileExistsError,
   type FileHandle,
@@ -82,7 +83,7 @@ class PagedBytes {
       const chunk = bytes.subarray(done, done + count);
       // Zeros over a page never written read back the same without one
       // (the WAL's zero-filled segments would otherwise cost their size).
-      if (this.#pages.has(index) || !isZeros(chunk)) this.#ownPage(index).set(chunk, start);
+      if (this.#pages.has(index) || !isZeroBytes(chunk)) this.#ownPage(index).set(chunk, start);
       done += count;
     }
     this.#size = Math.max(this.#size, offset + bytes.length);
@@ -137,11 +138,6 @@ class PagedBytes {
     this.#owned.add(index);
     return copy;
   }
-}
-
-function isZeros(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
 }
 
 interface FileNode {

@@ -1,6 +1,6 @@
 /**
- * Byte-string helpers: equality, lexicographic order, etcd's prefix end,
- * UTF-8 and hex.
+ * Byte-string helpers: equality, all zeros, lexicographic order, etcd's
+ * prefix end, UTF-8 and hex.
  *
  * @module
  */
@@ -13,6 +13,14 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     if (a[i] !== b[i]) return false;
+  }
+  return true;
+}
+
+/** Whether `bytes[from, to)` are all zero. */
+export function isZeroBytes(bytes: Uint8Array, from = 0, to = bytes.length): boolean {
+  for (let i = from; i < to; i++) {
+    if (bytes[i] !== 0) return false;
   }
   return true;
 }

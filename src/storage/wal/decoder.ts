@@ -21,6 +21,7 @@
 
 import type { FileHandle } from "../fs.ts";
 import { crc32cByte, crc32cRange } from "../../util/crc32c.ts";
+import { isZeroBytes } from "../../util/bytes.ts";
 import {
   dataBytesFit,
   decodeRecordData,
@@ -159,7 +160,7 @@ export class SegmentDecoder {
     const head = this.#source.read(at, LENGTH_WORD_BYTES);
     if (head.length < LENGTH_WORD_BYTES) {
       // Zeros too few for a length word are preallocated space all the same.
-      return isZero(head, 0, head.length) ? { kind: "end", offset: at } : this.#cutShort(at);
+      return isZeroBytes(head, 0, head.length) ? { kind: "end", offset: at } : this.#cutShort(at);
     }
     const word = readLengthWord(new DataView(head.buffer, head.byteOffset, 8), 0);
     if (word === 0) return { kind: "end", offset: at };
@@ -199,7 +200,9 @@ export class SegmentDecoder {
       : crc32cRange(covered, RECORD_HEADER_BYTES, recordBytes, crc32cByte(code, this.#crc ?? 0));
     const intact = type === "crc" ? this.#crc === null || crcField === this.#crc : crc === crcField;
     if (!intact) return this.#damaged(damage("crc mismatch"));
-    if (!isZero(body, recordBytes, body.length)) return this.#damaged(damage("nonzero padding"));
+    if (!isZeroBytes(body, recordBytes, body.length)) {
+      return this.#damaged(damage("nonzero padding"));
+    }
     if (type === undefined) return corrupt(at, `unknown record type ${code}`);
     const misplaced = this.#misplaced(type);
     if (misplaced !== null) return corrupt(at, misplaced);
@@ -248,7 +251,7 @@ export class SegmentDecoder {
     const size = this.#source.size;
     for (let at = from; at < size; at += SCAN_BYTES) {
       const piece = this.#source.read(at, Math.min(SCAN_BYTES, size - at));
-      if (piece.length === 0 || !isZero(piece, 0, piece.length)) return piece.length === 0;
+      if (piece.length === 0 || !isZeroBytes(piece, 0, piece.length)) return piece.length === 0;
     }
     return true;
   }
@@ -266,13 +269,6 @@ function corrupt(offset: number, reason: string): DecodeStep {
   return { kind: "corrupt", offset, reason };
 }
 
-function isZero(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    if (bytes[i] !== 0) return false;
-  }
-  return true;
-}
-
 /**
  * Whether one of the pieces `bytes` (starting at file offset `fileOffset`)
  * splits into at the disk's sector boundaries is all zero: a sector the
@@ -285,7 +281,7 @@ export function hasZeroSector(bytes: Uint8Array, fileOffset: number): boolean {
       SECTOR_BYTES - ((fileOffset + start) % SECTOR_BYTES),
       bytes.length - start,
     );
-    if (isZero(bytes, start, start + piece)) return true;
+    if (isZeroBytes(bytes, start, start + piece)) return true;
     start += piece;
   }
   return false;

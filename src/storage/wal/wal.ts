@@ -21,6 +21,7 @@
 import type { StorageLog } from "../log.ts";
 import { PREPARED_SUFFIX, type SegmentSupplier, writeZeros } from "./segment_supplier.ts";
 import { assert } from "../../util/assert.ts";
+import { isZeroBytes } from "../../util/bytes.ts";
 import {
   walFilesMaxDefault,
   walRecordBytesMax,
@@ -578,7 +579,7 @@ function keepBroken(
     broken.truncate(size);
     for (let at = 0; at < size; at += COPY_CHUNK_BYTES) {
       const chunk = handle.readAt(at, Math.min(COPY_CHUNK_BYTES, size - at));
-      if (chunk.some((byte) => byte !== 0)) broken.writeAt(chunk, at);
+      if (!isZeroBytes(chunk)) broken.writeAt(chunk, at);
     }
     broken.syncSync();
   } finally {
