@@ -23,6 +23,7 @@ import type {
   ResponseOp,
   TxnRequest,
 } from "../proto/rpc.ts";
+import { type ChecksumRange, crc32Range } from "../util/crc.ts";
 import { applyRange, type RangeReader } from "./range.ts";
 import { toEvent, toKeyValue } from "./revision.ts";
 import { keyToString, stringToKey } from "./key_string.ts";
@@ -50,6 +51,11 @@ export interface KvStoreOptions {
    * lease bookkeeping follow. Not called for a write that changed nothing.
    */
   readonly onWrite?: (revision: number, events: readonly Event[]) => void;
+  /**
+   * Computes snapshots' CRC-32 (and {@linkcode KvStore.hash}); default the
+   * portable one. The server passes the runtime's native CRC-32.
+   */
+  readonly checksum?: ChecksumRange;
 }
 
 /** The answer to a range: the header revision is the store's current revision. */
@@ -115,6 +121,7 @@ export class KvStore {
   readonly #leaseExists: (lease: bigint) => boolean;
   readonly #onWrite: ((revision: number, events: readonly Event[]) => void) | undefined;
   readonly #reader: RangeReader;
+  readonly #checksum: ChecksumRange;
   #cursor: SnapshotCursor | null = null;
 
   /** An empty store at revision 1. */
@@ -122,6 +129,7 @@ export class KvStore {
     this.#state = new StoreState();
     this.#leaseExists = options.leaseExists ?? noLeases;
     this.#onWrite = options.onWrite;
+    this.#checksum = options.checksum ?? crc32Range;
     this.#reader = {
       rangeKeys: (key: string, end: string | null, ro: RangeKeysOptions): RangeKeysResult =>
         this.#state.rangeKeys(key, end, this.#state.currentRevision, ro),
@@ -130,7 +138,7 @@ export class KvStore {
 
   /** Restores a store from {@linkcode KvStore.toSnapshot} bytes; throws MvccSnapshotDecodeError. */
   static fromSnapshot(bytes: Uint8Array, options: KvStoreOptions = {}): KvStore {
-    const state = decodeSnapshot(bytes);
+    const state = decodeSnapshot(bytes, options.checksum);
     const store = new KvStore(options);
     store.#state = state;
     return store;
@@ -297,9 +305,9 @@ export class KvStore {
     });
   }
 
-  /** A uint32 CRC-32C over the whole retained state: equal states, equal hashes. */
+  /** A uint32 CRC-32 over the whole retained state: equal states, equal hashes. */
   hash(): number {
-    return stateChecksum(this.#state);
+    return stateChecksum(this.#state, this.#checksum);
   }
 
   /**
@@ -307,7 +315,7 @@ export class KvStore {
    * cursor defers a compaction, the state as if it were done.
    */
   toSnapshot(): Uint8Array {
-    return encodeSnapshot(this.#state);
+    return encodeSnapshot(this.#state, this.#checksum);
   }
 
   /**
@@ -324,7 +332,7 @@ export class KvStore {
     const cursor = new StateSnapshotCursor(state, () => {
       this.#cursor = null;
       state.deferCompaction(false);
-    });
+    }, this.#checksum);
     this.#cursor = cursor;
     return cursor;
   }

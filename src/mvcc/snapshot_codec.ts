@@ -1,11 +1,11 @@
 /**
  * The store's full retained state as bytes: every key's history, the
  * compacted and current revisions. The encoding is canonical (one byte
- * string per state), so its CRC-32C is also the state's hash.
+ * string per state), so its CRC-32 is also the state's hash.
  *
- * Format, version 1 (varint = unsigned LEB128, minimal, ≤ 2^53 - 1):
+ * Format, version 2 (varint = unsigned LEB128, minimal, ≤ 2^53 - 1):
  * ```
- * "etkv" 0x01                          magic, format version
+ * "etkv" 0x02                          magic, format version
  * varint currentRevision
  * varint compactRevision + 1           0 = never compacted
  * varint keyCount
@@ -18,8 +18,12 @@
  *     varint sub
  *     (puts only) varint createRevision, varint version,
  *                 [int64 LE lease], varint valueLength, value bytes
- * uint32 LE CRC-32C of every byte before it
+ * uint32 LE CRC-32 (IEEE) of every byte before it
  * ```
+ * Version 1, which older builds wrote, differs only in its trailer: a
+ * CRC-32C. Both are read. The checksum moved to CRC-32 because the server
+ * computes it natively, about twenty times faster than the portable code
+ * (see `util/crc.ts`): checksumming was half of a snapshot's encoding time.
  * Decoding checks the checksum, every length against the bytes left, and
  * every invariant of the state (key order, each key's generations, one
  * record per revision at least, sub-revisions 0..n-1), and throws
@@ -29,7 +33,7 @@
  */
 
 import { assert } from "../util/assert.ts";
-import { crc32c, crc32cRange } from "../util/crc32c.ts";
+import { type ChecksumRange, crc32cRange, crc32Range } from "../util/crc.ts";
 import { hex } from "../util/bytes.ts";
 import { ByteReader, ByteWriter } from "./byte_io.ts";
 import { KeyIndex } from "./key_index.ts";
@@ -44,8 +48,11 @@ import {
 import { StoreState } from "./store_state.ts";
 import { TreeIndex } from "./tree_index.ts";
 
-/** The snapshot format version written, and the only one read. */
-export const snapshotFormatVersion = 1;
+/** The snapshot format version written (1 is read too). */
+export const snapshotFormatVersion = 2;
+
+/** Version 1's trailer is a CRC-32C rather than a CRC-32. */
+const CRC32C_FORMAT_VERSION = 1;
 
 const MAGIC = [0x65, 0x74, 0x6b, 0x76]; // "etkv"
 const HEADER_BYTES = MAGIC.length + 1;
@@ -104,20 +111,26 @@ function heldRange(index: KeyIndex, view: SnapshotView): { from: number; to: num
   return from < to ? { from, to } : { from: 0, to: 0 };
 }
 
-/** The snapshot bytes of `state`. */
-export function encodeSnapshot(state: StoreState): Uint8Array {
+/**
+ * The snapshot bytes of `state`. `checksum` computes the trailer's CRC-32
+ * (any implementation giving CRC-32's values).
+ */
+export function encodeSnapshot(
+  state: StoreState,
+  checksum: ChecksumRange = crc32Range,
+): Uint8Array {
   const writer = new ByteWriter();
   new SnapshotBodyEncoder(state, currentView(state), writer).step(Infinity);
   const body = writer.finish();
-  writer.uint32(crc32c(body));
+  writer.uint32(checksum(body, 0, body.length, 0));
   return writer.finish();
 }
 
-/** The CRC-32C of `state`'s encoding (= the snapshot's trailer), computed without building it. */
-export function stateChecksum(state: StoreState): number {
+/** The CRC-32 of `state`'s encoding (= the snapshot's trailer), computed without building it. */
+export function stateChecksum(state: StoreState, checksum: ChecksumRange = crc32Range): number {
   let crc = 0;
   const writer = new ByteWriter((chunk) => {
-    crc = crc32c(chunk, crc);
+    crc = checksum(chunk, 0, chunk.length, crc);
   });
   new SnapshotBodyEncoder(state, currentView(state), writer).step(Infinity);
   writer.finish();
@@ -243,19 +256,28 @@ function writeRecord(w: ByteWriter, record: KeyRevision, previousMain: number): 
   w.bytes(record.value);
 }
 
-/** Decodes snapshot bytes into a state; throws MvccSnapshotDecodeError. */
-export function decodeSnapshot(bytes: Uint8Array): StoreState {
+/**
+ * Decodes snapshot bytes (format 2, or 1) into a state; throws
+ * MvccSnapshotDecodeError. `checksum` checks format 2's CRC-32.
+ */
+export function decodeSnapshot(
+  bytes: Uint8Array,
+  checksum: ChecksumRange = crc32Range,
+): StoreState {
   const fail = (message: string) => new MvccSnapshotDecodeError(message);
   if (bytes.length < HEADER_BYTES + TRAILER_BYTES) {
     throw fail(`truncated: ${bytes.length} bytes`);
   }
   if (MAGIC.some((byte, i) => bytes[i] !== byte)) throw fail("not an etcd-ts mvcc snapshot");
-  if (bytes[MAGIC.length] !== snapshotFormatVersion) {
-    throw fail(`unsupported format version ${bytes[MAGIC.length]}`);
+  const version = bytes[MAGIC.length];
+  if (version !== snapshotFormatVersion && version !== CRC32C_FORMAT_VERSION) {
+    throw fail(`unsupported format version ${version}`);
   }
   const bodyEnd = bytes.length - TRAILER_BYTES;
   const trailer = new ByteReader(bytes, bodyEnd, bytes.length, fail).uint32();
-  const actual = crc32cRange(bytes, 0, bodyEnd, 0);
+  const actual = version === CRC32C_FORMAT_VERSION
+    ? crc32cRange(bytes, 0, bodyEnd, 0)
+    : checksum(bytes, 0, bodyEnd, 0);
   if (trailer !== actual) throw fail(`checksum mismatch: stored ${trailer}, computed ${actual}`);
   const r = new ByteReader(bytes, HEADER_BYTES, bodyEnd, fail);
   const currentRevision = r.varint();

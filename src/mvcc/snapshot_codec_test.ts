@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { crc32c } from "../util/crc32c.ts";
+import { crc32c, crc32Range } from "../util/crc.ts";
 import { KvStore } from "./kv_store.ts";
 import { MvccSnapshotDecodeError, snapshotFormatVersion } from "./snapshot_codec.ts";
 import { allAt, deleteOf, putOf, rangeOf, txnOf } from "./_testing.ts";
@@ -72,7 +72,7 @@ Deno.test("snapshot: hash is the trailer CRC; equal states hash equal, others di
   const bytes = one.toSnapshot();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   assert.equal(view.getUint32(bytes.length - 4, true), one.hash());
-  assert.equal(crc32c(bytes.subarray(0, bytes.length - 4)), one.hash());
+  assert.equal(crc32Range(bytes, 0, bytes.length - 4, 0), one.hash());
   two.put(putOf("a", "3")); // same value, one more revision
   assert.notEqual(one.hash(), two.hash());
   const three = busyStore(null);
@@ -127,13 +127,30 @@ Deno.test("snapshot: every single bit flip throws the typed error", () => {
   }
 });
 
-/** Re-seals `body` (everything but the trailer) with a valid CRC. */
-function sealed(body: number[]): Uint8Array {
+/** Re-seals `body` (everything but the trailer) with a valid CRC (format 1's CRC-32C with `crc`). */
+function sealed(body: number[], crc = crc32Range): Uint8Array {
   const bytes = new Uint8Array(body.length + 4);
   bytes.set(body);
-  new DataView(bytes.buffer).setUint32(body.length, crc32c(bytes.subarray(0, body.length)), true);
+  new DataView(bytes.buffer).setUint32(body.length, crc(bytes, 0, body.length, 0), true);
   return bytes;
 }
+
+Deno.test("snapshot: format 1 (older builds, a CRC-32C trailer) still decodes; each version checks its own CRC", () => {
+  const store = busyStore(null);
+  const bytes = store.toSnapshot();
+  assert.equal(bytes[4], 2);
+  const body = [...bytes.subarray(0, bytes.length - 4)];
+  body[4] = 1;
+  const crc32cOf = (b: Uint8Array, from: number, to: number) => crc32c(b.subarray(from, to));
+  const legacy = KvStore.fromSnapshot(sealed(body, crc32cOf));
+  assert.equal(legacy.hash(), store.hash());
+  assert.deepEqual(allAt(legacy), allAt(store));
+  assertDecodeError(sealed(body)); // format 1 sealed with a CRC-32
+  body[4] = 2;
+  assertDecodeError(sealed(body, crc32cOf)); // format 2 sealed with a CRC-32C
+  body[4] = 3;
+  assertDecodeError(sealed(body));
+});
 
 const MAGIC = [0x65, 0x74, 0x6b, 0x76, snapshotFormatVersion];
 

@@ -13,7 +13,7 @@
  */
 
 import { assert } from "../util/assert.ts";
-import { crc32cRange } from "../util/crc32c.ts";
+import type { ChecksumRange } from "../util/crc.ts";
 import { ByteWriter } from "./byte_io.ts";
 import { SnapshotBodyEncoder } from "./snapshot_codec.ts";
 import type { StoreState } from "./store_state.ts";
@@ -57,10 +57,11 @@ export class StateSnapshotCursor implements SnapshotCursor {
   readonly revision: number;
   readonly #chunks: Uint8Array[] = [];
   #length = 0;
-  /** CRC-32C of the bytes streamed so far. */
+  /** CRC-32 of the bytes streamed so far. */
   #crc = 0;
+  readonly #checksum: ChecksumRange;
   readonly #writer = new ByteWriter((chunk) => {
-    this.#crc = crc32cRange(chunk, 0, chunk.length, this.#crc);
+    this.#crc = this.#checksum(chunk, 0, chunk.length, this.#crc);
     this.#chunks.push(chunk.slice());
     this.#length += chunk.length;
   });
@@ -71,10 +72,12 @@ export class StateSnapshotCursor implements SnapshotCursor {
   #copiedChunks = 0;
   #copiedBytes = 0;
 
-  constructor(state: StoreState, release: () => void) {
+  /** `checksum` computes the trailer's CRC-32 (see snapshot_codec.ts). */
+  constructor(state: StoreState, release: () => void, checksum: ChecksumRange) {
     assert(!state.compactionDeferred, "mvcc snapshot: a cursor over a half-compacted state");
     this.revision = state.currentRevision;
     this.#release = release;
+    this.#checksum = checksum;
     this.#body = new SnapshotBodyEncoder(state, {
       revision: state.currentRevision,
       compactRevision: state.compactRevision,

@@ -27,6 +27,7 @@ import type {
 import { emptyHeader } from "../proto/rpc.ts";
 import type { LeaseGrantResponse, LeaseRevokeResponse } from "../proto/rpc_lease.ts";
 import { KvStore, type KvStoreOptions, type SnapshotCursor } from "../mvcc/mod.ts";
+import { nativeCrc32Range } from "../storage/native_crc32.ts";
 import { type LeaseRecord, LeaseTable } from "../lease/mod.ts";
 import { BOOTSTRAP_INDEX, type ConfChange } from "../raft/mod.ts";
 import { decodeConfChangeContext, decodeRequest, type InternalRequest } from "./entry_codec.ts";
@@ -147,6 +148,7 @@ export class StateMachine {
     this.kv = makeKv({
       leaseExists: (lease) => this.leases.has(lease),
       onWrite: (revision, events) => this.#onKvWrite(revision, events),
+      checksum: nativeCrc32Range,
     });
     this.#appliedIndex = appliedIndex;
     this.#options = options;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ConfState, Snapshot } from "../../raft/types.ts";
-import { crc32c } from "../../util/crc32c.ts";
+import { crc32c, crc32Range } from "../../util/crc.ts";
 import { snapshotBytesMax } from "../../util/limits.ts";
 import { SeededPrng } from "../../util/prng.ts";
 import {
@@ -102,8 +102,9 @@ Deno.test("Snapshotter: round trip with bigint ids and a joint configuration", (
 
 Deno.test("Snapshotter: the file format starts with the magic and a CRC of the rest", () => {
   const bytes = encodeSnapshotFile(snapshot(3, 1, "xyz"));
-  assert.equal(new TextDecoder().decode(bytes.subarray(0, 8)), "ETSSNAP1");
+  assert.equal(new TextDecoder().decode(bytes.subarray(0, 8)), "ETSSNAP2");
   const view = new DataView(bytes.buffer);
+  assert.equal(view.getUint32(8), crc32Range(bytes, 12, bytes.length, 0));
   const metadataBytes = view.getUint32(12);
   const json = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + metadataBytes)));
   assert.deepEqual(json, {
@@ -203,16 +204,41 @@ Deno.test("Snapshotter: truncation at every offset is detected", () => {
   assert.deepEqual(decodeSnapshotFile(name, bytes), snapshot(9, 4, "some state bytes", JOINT_CONF));
 });
 
-/** Builds a file with a correct CRC around arbitrary metadata bytes. */
-function fileWithMetadata(json: string, magic = "ETSSNAP1"): Uint8Array {
+/**
+ * Builds a file with a correct CRC around arbitrary metadata bytes: a
+ * CRC-32, or with `ETSSNAP1` (older builds' files) a CRC-32C.
+ */
+function fileWithMetadata(json: string, magic = "ETSSNAP2", data = ""): Uint8Array {
   const metadata = new TextEncoder().encode(json);
-  const out = new Uint8Array(16 + metadata.length);
+  const tail = new TextEncoder().encode(data);
+  const out = new Uint8Array(16 + metadata.length + tail.length);
   out.set(new TextEncoder().encode(magic), 0);
   new DataView(out.buffer).setUint32(12, metadata.length);
   out.set(metadata, 16);
-  new DataView(out.buffer).setUint32(8, crc32c(out.subarray(12)));
+  out.set(tail, 16 + metadata.length);
+  const crc = magic === "ETSSNAP1" ? crc32c(out.subarray(12)) : crc32Range(out, 12, out.length, 0);
+  new DataView(out.buffer).setUint32(8, crc);
   return out;
 }
+
+Deno.test("Snapshotter: older builds' files (ETSSNAP1, a CRC-32C) still load; each magic checks its own CRC", () => {
+  const name = snapshotFileName(1, 5);
+  const json =
+    '{"index":5,"term":1,"confState":{"voters":["1"],"learners":[],"votersOutgoing":[],"learnersNext":[],"autoLeave":false}}';
+  const legacy = fileWithMetadata(json, "ETSSNAP1", "state");
+  const decoded = decodeSnapshotFile(name, legacy);
+  assert.equal(new TextDecoder().decode(decoded.data), "state");
+  assert.equal(decoded.metadata.index, 5);
+  const current = fileWithMetadata(json, "ETSSNAP2", "state");
+  assert.deepEqual(decodeSnapshotFile(name, current), decoded);
+  const swapped = (file: Uint8Array, magic: string) => {
+    const copy = file.slice();
+    copy.set(new TextEncoder().encode(magic), 0);
+    return copy;
+  };
+  assert.throws(() => decodeSnapshotFile(name, swapped(legacy, "ETSSNAP2")), /CRC mismatch/);
+  assert.throws(() => decodeSnapshotFile(name, swapped(current, "ETSSNAP1")), /CRC mismatch/);
+});
 
 Deno.test("Snapshotter: decode names each reason", () => {
   const name = snapshotFileName(1, 5);

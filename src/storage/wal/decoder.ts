@@ -20,7 +20,7 @@
  */
 
 import type { FileHandle } from "../fs.ts";
-import { crc32cByte, crc32cRange } from "../../util/crc32c.ts";
+import { crc32cByte, crc32cRange } from "../../util/crc.ts";
 import { isZeroBytes } from "../../util/bytes.ts";
 import {
   dataBytesFit,

@@ -8,7 +8,7 @@
  */
 
 import { assert } from "../../util/assert.ts";
-import { crc32cByte, crc32cRange } from "../../util/crc32c.ts";
+import { crc32cByte, crc32cRange } from "../../util/crc.ts";
 import { WalRecordTooLargeError } from "./errors.ts";
 import {
   frameBytes,

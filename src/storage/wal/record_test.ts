@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SeededPrng } from "../../util/prng.ts";
-import { crc32c, crc32cByte, crc32cRange } from "../../util/crc32c.ts";
+import { crc32c, crc32cByte, crc32cRange } from "../../util/crc.ts";
 import { bytesSource, SegmentDecoder } from "./decoder.ts";
 import { encodedBytes, encodeRecords } from "./encoder.ts";
 import { WalRecordTooLargeError } from "./errors.ts";
