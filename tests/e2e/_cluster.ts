@@ -5,12 +5,27 @@
 
 import { MemberProcess } from "./_member_process.ts";
 
-/** A port free right now on 127.0.0.1. */
+/** Where the ports {@linkcode freePort} picks from: below Linux's ephemeral range (32768–60999). */
+const PICK_FROM = 20_000;
+const PICK_TO = 32_000;
+
+/**
+ * A port free right now on 127.0.0.1, outside the kernel's ephemeral range:
+ * a member restarted on its old port must find it free, and in the ephemeral
+ * range any outgoing connection (a peer redialling the stopped member, a
+ * parallel test's client) may have taken it as its local port meanwhile.
+ */
 export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    }
+  }
+  throw new Error(`no free port in [${PICK_FROM}, ${PICK_TO}) after 100 attempts`);
 }
 
 /** One member of a planned cluster: its name and ETCD_* variables. */
