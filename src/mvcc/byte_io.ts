@@ -32,13 +32,24 @@ export class ByteWriter {
 
   /**
    * With a `sink`, full buffers go to it (each chunk valid only during the
-   * call) and {@linkcode finish} flushes; without one, the buffer grows and
-   * `finish` returns the bytes written.
+   * call) and {@linkcode finish} flushes; without one, the buffer (first
+   * `initialBytes`) grows by doubling and `finish` returns the bytes written.
    */
-  constructor(sink: ((chunk: Uint8Array) => void) | null = null) {
+  constructor(
+    sink: ((chunk: Uint8Array) => void) | null = null,
+    initialBytes = WRITER_BUFFER_BYTES,
+  ) {
+    assert(sink === null || initialBytes === WRITER_BUFFER_BYTES, "byte writer: a sink's buffer");
     this.#sink = sink;
-    this.#buf = new Uint8Array(WRITER_BUFFER_BYTES);
+    this.#buf = new Uint8Array(Math.max(1, initialBytes));
     this.#view = new DataView(this.#buf.buffer);
+  }
+
+  /** `n` zero bytes, to be filled by whoever takes the bytes (growing mode only). */
+  reserve(n: number): void {
+    assert(this.#sink === null, "byte writer: reserve with a sink");
+    this.#room(n);
+    this.#pos += n;
   }
 
   /** Makes room for `n` more bytes. */
@@ -144,7 +155,10 @@ export class ByteWriter {
     this.#pos = pos;
   }
 
-  /** Without a sink: the bytes written. With one: flushes the rest and returns an empty array. */
+  /**
+   * Without a sink: the bytes written so far (a view, no copy; writing may
+   * go on). With one: flushes the rest and returns an empty array.
+   */
   finish(): Uint8Array {
     if (this.#sink === null) return this.#buf.subarray(0, this.#pos);
     this.#flush();

@@ -323,16 +323,23 @@ export class KvStore {
    * steps write what {@linkcode toSnapshot} returns now, a budget at a
    * time, while the store goes on changing. Until the cursor finishes or is
    * cancelled, compactions drop no history (their revision still takes
-   * effect at once). One cursor at a time.
+   * effect at once). One cursor at a time. Its result leaves
+   * `headroomBytes` free before the snapshot, for a caller that wraps it
+   * in a header of its own without copying it.
    */
-  beginSnapshot(): SnapshotCursor {
+  beginSnapshot(headroomBytes = 0): SnapshotCursor {
     assert(this.#cursor === null, "mvcc: one snapshot cursor at a time");
     const state = this.#state;
     state.deferCompaction(true);
-    const cursor = new StateSnapshotCursor(state, () => {
-      this.#cursor = null;
-      state.deferCompaction(false);
-    }, this.#checksum);
+    const cursor = new StateSnapshotCursor(
+      state,
+      () => {
+        this.#cursor = null;
+        state.deferCompaction(false);
+      },
+      this.#checksum,
+      headroomBytes,
+    );
     this.#cursor = cursor;
     return cursor;
   }

@@ -22,62 +22,67 @@ import type { StoreState } from "./store_state.ts";
 export interface SnapshotCursor {
   /** The store's current revision when the snapshot began: the snapshot's revision. */
   readonly revision: number;
+  /** Bytes left free before the snapshot in {@linkcode result}, for the caller's own header. */
+  readonly headroomBytes: number;
   /**
    * Writes about `budgetBytes` more (at least one record, stopping at a
    * record boundary); returns true when the snapshot is finished.
    */
   step(budgetBytes: number): boolean;
   /**
-   * The finished snapshot: byte for byte what toSnapshot() returned when
-   * the cursor began. Throws if not finished.
+   * The finished snapshot, after {@linkcode headroomBytes} zero bytes: from
+   * there, byte for byte what toSnapshot() returned when the cursor began.
+   * No copy: the bytes were written in place. Throws if not finished.
    */
   result(): Uint8Array;
-  /** The finished snapshot's length in bytes. Throws if not finished. */
-  readonly length: number;
-  /** Copies the finished snapshot into `target` at `offset` (no other copy). Throws if not finished. */
-  copyTo(target: Uint8Array, offset: number): void;
-  /**
-   * The same a step at a time: copies about `budgetBytes` more (whole
-   * chunks, at least one) of the finished snapshot into `target` at
-   * `offset`; true once all of it is there. Every call must pass the same
-   * target and offset.
-   */
-  copyStep(target: Uint8Array, offset: number, budgetBytes: number): boolean;
   /** Abandons the snapshot (ends the deferred compaction); a no-op once finished. */
   cancel(): void;
 }
 
+/** Bytes of a snapshot beyond its state's estimate: the header, and each key's counts. */
+const HEADER_ESTIMATE_BYTES = 64;
+const KEY_ESTIMATE_BYTES = 16;
+
 /**
  * The cursor over a store's state; `release` runs once, when it finishes or
- * is cancelled. Its bytes are kept as the writer streams them, in chunks, so
- * a snapshot of tens of MB never grows (and copies) one buffer step after
- * step; the one copy into a contiguous buffer happens when it is asked for.
+ * is cancelled. Its bytes are written straight into one buffer sized from
+ * the state's estimated bytes (grown by doubling in the rare case the
+ * estimate is short): no chunks, no copy at the end. The estimate is
+ * generous, but pages never written cost no memory.
  */
 export class StateSnapshotCursor implements SnapshotCursor {
   readonly revision: number;
-  readonly #chunks: Uint8Array[] = [];
-  #length = 0;
-  /** CRC-32 of the bytes streamed so far. */
-  #crc = 0;
+  readonly headroomBytes: number;
+  readonly #writer: ByteWriter;
   readonly #checksum: ChecksumRange;
-  readonly #writer = new ByteWriter((chunk) => {
-    this.#crc = this.#checksum(chunk, 0, chunk.length, this.#crc);
-    this.#chunks.push(chunk.slice());
-    this.#length += chunk.length;
-  });
+  /** CRC-32 of the snapshot bytes up to `#crcTo` (an offset into the writer's bytes). */
+  #crc = 0;
+  #crcTo: number;
   readonly #body: SnapshotBodyEncoder;
   #release: (() => void) | null;
-  #finished = false;
-  /** Where a copy a step at a time stands: chunks and bytes copied so far. */
-  #copiedChunks = 0;
-  #copiedBytes = 0;
+  #result: Uint8Array | null = null;
 
-  /** `checksum` computes the trailer's CRC-32 (see snapshot_codec.ts). */
-  constructor(state: StoreState, release: () => void, checksum: ChecksumRange) {
+  /**
+   * `checksum` computes the trailer's CRC-32 (see snapshot_codec.ts);
+   * `headroomBytes` are left free before the snapshot in the result.
+   */
+  constructor(
+    state: StoreState,
+    release: () => void,
+    checksum: ChecksumRange,
+    headroomBytes = 0,
+  ) {
     assert(!state.compactionDeferred, "mvcc snapshot: a cursor over a half-compacted state");
+    assert(Number.isSafeInteger(headroomBytes) && headroomBytes >= 0, "mvcc snapshot: headroom");
     this.revision = state.currentRevision;
+    this.headroomBytes = headroomBytes;
     this.#release = release;
     this.#checksum = checksum;
+    const estimate = headroomBytes + HEADER_ESTIMATE_BYTES + state.heldBytes +
+      KEY_ESTIMATE_BYTES * state.indexedKeys;
+    this.#writer = new ByteWriter(null, estimate);
+    this.#writer.reserve(headroomBytes);
+    this.#crcTo = headroomBytes;
     this.#body = new SnapshotBodyEncoder(state, {
       revision: state.currentRevision,
       compactRevision: state.compactRevision,
@@ -87,52 +92,22 @@ export class StateSnapshotCursor implements SnapshotCursor {
   }
 
   step(budgetBytes: number): boolean {
-    if (this.#finished) return true;
+    if (this.#result !== null) return true;
     assert(this.#release !== null, "mvcc snapshot: step of a cancelled cursor");
     const finished = this.#body.step(budgetBytes);
-    this.#writer.finish(); // streams what the step wrote (and updates the CRC)
+    const written = this.#writer.finish(); // a view of the bytes so far, no copy
+    this.#crc = this.#checksum(written, this.#crcTo, written.length, this.#crc);
+    this.#crcTo = written.length;
     if (!finished) return false;
-    const trailer = new Uint8Array(4);
-    new DataView(trailer.buffer).setUint32(0, this.#crc, true);
-    this.#chunks.push(trailer);
-    this.#length += trailer.length;
-    this.#finished = true;
+    this.#writer.uint32(this.#crc);
+    this.#result = this.#writer.finish();
     this.#releaseOnce();
     return true;
   }
 
-  get length(): number {
-    assert(this.#finished, "mvcc snapshot: length of an unfinished cursor");
-    return this.#length;
-  }
-
-  copyTo(target: Uint8Array, offset: number): void {
-    this.#copiedChunks = 0; // all of it, whatever a stepped copy left
-    this.#copiedBytes = 0;
-    while (!this.copyStep(target, offset, Infinity));
-  }
-
-  copyStep(target: Uint8Array, offset: number, budgetBytes: number): boolean {
-    assert(this.#finished, "mvcc snapshot: copy of an unfinished cursor");
-    assert(offset >= 0 && offset + this.#length <= target.length, "mvcc snapshot: copy target");
-    const chunks = this.#chunks;
-    let copied = 0;
-    while (this.#copiedChunks < chunks.length && (copied === 0 || copied < budgetBytes)) {
-      const chunk = chunks[this.#copiedChunks++]!;
-      target.set(chunk, offset + this.#copiedBytes);
-      this.#copiedBytes += chunk.length;
-      copied += chunk.length;
-    }
-    if (this.#copiedChunks < chunks.length) return false;
-    this.#copiedChunks = 0; // a later copy starts over
-    this.#copiedBytes = 0;
-    return true;
-  }
-
   result(): Uint8Array {
-    const bytes = new Uint8Array(this.length);
-    this.copyTo(bytes, 0);
-    return bytes;
+    assert(this.#result !== null, "mvcc snapshot: result of an unfinished cursor");
+    return this.#result;
   }
 
   cancel(): void {

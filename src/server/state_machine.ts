@@ -88,35 +88,39 @@ const BIN32 = 0xc6;
 const BIN32_BYTES_MAX = 0xffff_ffff;
 const NO_BYTES = new Uint8Array(0);
 
-/** Bytes of the finished store copied into the envelope per byte of a step's budget. */
-const COPY_BYTES_PER_STEP_BYTE = 8;
-
 /**
- * The snapshot's bytes as `packr.pack({ ...header, kv })` decodes them, the
- * store's bytes copied once, straight from the cursor's chunks and a step at
- * a time: packing (or copying) tens of MB at once stalled the loop for
- * hundreds of milliseconds under load.
+ * The snapshot's bytes as `packr.pack({ ...header, kv })` decodes them,
+ * with the store's bytes written in place: the MVCC cursor leaves room for
+ * the packed header before them, so the tens of MB are never copied (a copy
+ * into fresh memory stalled members for hundreds of milliseconds).
  */
 class Envelope {
-  readonly bytes: Uint8Array;
-  readonly #kvOffset: number;
+  /** The packed header up to the kv bytes, and their bin 32 marker and length. */
+  readonly #head: Uint8Array;
 
-  constructor(header: object, kvBytes: number) {
+  constructor(header: object) {
     const head = packr.pack({ ...header, kv: NO_BYTES });
     // msgpackr writes the empty kv last, as bin 8 of length 0.
     assert(head.at(-2) === 0xc4 && head.at(-1) === 0, "state machine snapshot: envelope layout");
-    assert(kvBytes <= BIN32_BYTES_MAX, `state machine snapshot: ${kvBytes} bytes of store`);
-    const prefix = head.length - 2;
-    this.#kvOffset = prefix + 5;
-    this.bytes = new Uint8Array(this.#kvOffset + kvBytes);
-    this.bytes.set(head.subarray(0, prefix));
-    this.bytes[prefix] = BIN32;
-    new DataView(this.bytes.buffer).setUint32(prefix + 1, kvBytes);
+    this.#head = new Uint8Array(head.length - 2 + 5);
+    this.#head.set(head.subarray(0, head.length - 2));
+    this.#head[head.length - 2] = BIN32;
   }
 
-  /** Copies about `budgetBytes` more of the store; true once it is all there. */
-  fill(cursor: SnapshotCursor, budgetBytes: number): boolean {
-    return cursor.copyStep(this.bytes, this.#kvOffset, budgetBytes);
+  /** Bytes the store's cursor must leave free before its snapshot. */
+  get headBytes(): number {
+    return this.#head.length;
+  }
+
+  /** Writes the header into the finished cursor's headroom; returns the envelope's bytes. */
+  seal(cursor: SnapshotCursor): Uint8Array {
+    const bytes = cursor.result();
+    const kvBytes = bytes.length - this.#head.length;
+    assert(cursor.headroomBytes === this.#head.length, "state machine snapshot: headroom");
+    assert(kvBytes <= BIN32_BYTES_MAX, `state machine snapshot: ${kvBytes} bytes of store`);
+    bytes.set(this.#head);
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(this.#head.length - 4, kvBytes);
+    return bytes;
   }
 }
 
@@ -229,30 +233,24 @@ export class StateMachine {
    * steps (the MVCC store keeps the view at this revision).
    */
   beginSnapshot(): StateSnapshotWriter {
-    const cursor = this.kv.beginSnapshot();
-    const header = {
+    const envelope = new Envelope({
       v: SNAPSHOT_VERSION,
       applied: this.#appliedIndex,
       members: [...this.#members.values()],
       removed: [...this.#removed],
       leases: this.leases.toRecords(),
-    };
-    let envelope: Envelope | null = null;
-    let filled = false;
+    });
+    const cursor = this.kv.beginSnapshot(envelope.headBytes);
+    let sealed: Uint8Array | null = null;
     return {
       index: this.#appliedIndex,
       step: (budgetBytes) => {
-        if (filled) return true;
-        if (envelope === null) {
-          if (!cursor.step(budgetBytes)) return false;
-          envelope = new Envelope(header, cursor.length);
-        }
-        filled = envelope.fill(cursor, budgetBytes * COPY_BYTES_PER_STEP_BYTE);
-        return filled;
+        if (sealed === null && cursor.step(budgetBytes)) sealed = envelope.seal(cursor);
+        return sealed !== null;
       },
       result: () => {
-        assert(filled && envelope !== null, "state machine snapshot: result before the last step");
-        return envelope.bytes;
+        assert(sealed !== null, "state machine snapshot: result before the last step");
+        return sealed;
       },
       cancel: () => cursor.cancel(),
     };
