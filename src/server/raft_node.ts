@@ -38,7 +38,12 @@ import {
 import type { DiskStorage } from "../storage/raft_storage.ts";
 import { compactIndexAfter, snapshotDue, type SnapshotPolicy } from "../storage/snapshot_policy.ts";
 import type { ApplyResult, StateMachine, StateSnapshotWriter } from "./state_machine.ts";
-import { proposalBatchBytesMax, snapshotIdleSliceMs, snapshotStepBytes } from "../util/limits.ts";
+import {
+  proposalBatchBytesMax,
+  snapshotIdleSliceMs,
+  snapshotStepBytes,
+  snapshotTimeSharePercent,
+} from "../util/limits.ts";
 import type { InternalRequest } from "./entry_codec.ts";
 
 /** Where a member sends its messages (the TCP transport, or nothing for one member). */
@@ -85,11 +90,25 @@ export interface RaftNodeOptions {
   /** Proposals queued while there is no leader, at most; more are refused. */
   readonly pendingProposalsMax: number;
   /**
-   * Snapshot bytes encoded per step (default {@linkcode snapshotStepBytes}): one
-   * step after each Ready, and steps for up to {@linkcode snapshotIdleSliceMs}
-   * per turn when there is nothing else to do.
+   * Snapshot bytes encoded per step (default {@linkcode snapshotStepBytes}):
+   * at most one step after each Ready, and steps for up to
+   * {@linkcode snapshotIdleSliceMs} per turn when there is nothing else to
+   * do, while the snapshot is behind its pace.
    */
   readonly snapshotStepBytes?: number;
+  /** The share of time a snapshot's steps may take (default {@linkcode snapshotTimeSharePercent}). */
+  readonly snapshotTimeSharePercent?: number;
+}
+
+/** A snapshot being encoded step by step, paced (see {@linkcode snapshotTimeSharePercent}). */
+interface PendingSnapshot {
+  readonly writer: StateSnapshotWriter;
+  /** The configuration at the snapshot's index. */
+  readonly confState: ConfState;
+  /** When it began (`performance.now()`). */
+  readonly startedMs: number;
+  /** Time its steps took so far. */
+  spentMs: number;
 }
 
 interface Proposal {
@@ -131,7 +150,7 @@ export class RaftNode {
   #done: Promise<void> | null = null;
   #snapshotIndex: number;
   /** A snapshot being written between Readys, with the configuration at its index. */
-  #pendingSnapshot: { writer: StateSnapshotWriter; confState: ConfState } | null = null;
+  #pendingSnapshot: PendingSnapshot | null = null;
   /**
    * A finished snapshot being saved to disk while Readys go on (its file is
    * written and fsynced off the event loop; see DiskStorage.createSnapshotAsync);
@@ -273,6 +292,19 @@ export class RaftNode {
     this.#signal();
   }
 
+  /** Waits until the loop is signalled or `ms` have passed. */
+  async #sleep(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      timer = setTimeout(() => {
+        this.#wake = null;
+        resolve();
+      }, ms);
+    });
+    clearTimeout(timer);
+  }
+
   #signal(): void {
     const wake = this.#wake;
     if (wake !== null) {
@@ -286,16 +318,21 @@ export class RaftNode {
       this.#feedInputs();
       this.#feedProposals();
       if (!this.#raw.hasReady()) {
-        if (this.#pendingSnapshot !== null) {
-          // Nothing to do but the snapshot: steps for a slice, then let requests in.
-          const until = performance.now() + snapshotIdleSliceMs;
-          this.#stepSnapshot();
-          while (this.#pendingSnapshot !== null && performance.now() < until) {
-            this.#stepSnapshot();
-          }
-          await new Promise((resolve) => setTimeout(resolve, 0));
-        } else {
+        const pending = this.#pendingSnapshot;
+        if (pending === null) {
           await new Promise<void>((resolve) => (this.#wake = resolve));
+        } else if (this.#snapshotStepDelayMs(pending) > 0) {
+          // Ahead of its pace: wait for work, or until the next step is due.
+          await this.#sleep(this.#snapshotStepDelayMs(pending));
+        } else {
+          // Nothing to do but the snapshot, behind its pace: steps for at
+          // most a slice, then lets requests in.
+          const until = performance.now() + snapshotIdleSliceMs;
+          do this.#stepSnapshot(); while (
+            this.#pendingSnapshot === pending && performance.now() < until &&
+            this.#snapshotStepDelayMs(pending) === 0
+          );
+          await new Promise((resolve) => setTimeout(resolve, 0));
         }
         continue;
       }
@@ -468,9 +505,29 @@ export class RaftNode {
       const applied = this.#machine.appliedIndex;
       if (!snapshotDue(this.#options.snapshotPolicy, applied, this.#snapshotIndex)) return;
       const writer = this.#machine.beginSnapshot();
-      this.#pendingSnapshot = { writer, confState: this.#raw.status().config };
+      this.#pendingSnapshot = {
+        writer,
+        confState: this.#raw.status().config,
+        startedMs: performance.now(),
+        spentMs: 0,
+      };
     }
-    this.#stepSnapshot();
+    if (this.#snapshotStepDelayMs(this.#pendingSnapshot) === 0) this.#stepSnapshot();
+  }
+
+  /**
+   * How long until `pending` may take its next step: 0 while the time its
+   * steps took is behind its share of the time since it began (plus one
+   * idle slice, so the first step runs at once).
+   */
+  #snapshotStepDelayMs(pending: PendingSnapshot): number {
+    const share = (this.#options.snapshotTimeSharePercent ?? snapshotTimeSharePercent) / 100;
+    const allowedMs = (performance.now() - pending.startedMs) * share + snapshotIdleSliceMs;
+    return pending.spentMs < allowedMs ? 0 : Math.ceil((pending.spentMs - allowedMs) / share);
+  }
+
+  #snapshotStepBytes(): number {
+    return this.#options.snapshotStepBytes ?? snapshotStepBytes;
   }
 
   /**
@@ -479,8 +536,12 @@ export class RaftNode {
    */
   #stepSnapshot(): void {
     const pending = this.#pendingSnapshot;
-    const budget = this.#options.snapshotStepBytes ?? snapshotStepBytes;
-    if (pending === null || !pending.writer.step(budget)) return;
+    if (pending === null) return;
+    const budget = this.#snapshotStepBytes();
+    const startedMs = performance.now();
+    const finished = pending.writer.step(budget);
+    pending.spentMs += performance.now() - startedMs;
+    if (!finished) return;
     this.#pendingSnapshot = null;
     const index = pending.writer.index;
     const data = pending.writer.result();

@@ -14,7 +14,11 @@ import { SeededPrng } from "../util/prng.ts";
 import { encodeRequest } from "./entry_codec.ts";
 import { RaftNode, type RaftNodeHooks } from "./raft_node.ts";
 import { StateMachine } from "./state_machine.ts";
-import { snapshotStepBytes } from "../util/limits.ts";
+import {
+  snapshotIdleSliceMs,
+  snapshotStepBytes,
+  snapshotTimeSharePercent,
+} from "../util/limits.ts";
 
 const encoder = new TextEncoder();
 
@@ -212,6 +216,45 @@ Deno.test("raft node: a snapshot is encoded in small steps, and an idle member t
     await until(() => budgets.length > stepsOfLargeStore);
     assert.ok(budgets.every((budget) => budget === snapshotStepBytes));
     assert.ok(snapshotStepBytes <= 64 * 1024, "a step after a Ready stays small");
+  } finally {
+    await h.node.stop();
+  }
+});
+
+Deno.test("raft node: snapshot steps take at most their share of the time, however slow each one is", async () => {
+  const machine = StateMachine.create([], { quotaBytes: 1 << 30 });
+  const begin = machine.beginSnapshot.bind(machine);
+  const stepMs = 2; // a slow step: a cold JIT, or records spread over the heap
+  let steps = 0;
+  let firstStepAt = 0;
+  machine.beginSnapshot = () => {
+    const writer = begin();
+    return {
+      index: writer.index,
+      step: (budget) => {
+        if (steps++ === 0) firstStepAt = performance.now();
+        const until = performance.now() + stepMs;
+        while (performance.now() < until); // busy, as encoding is
+        writer.step(budget);
+        return false; // never finishes: a huge store
+      },
+      result: () => writer.result(),
+      cancel: () => writer.cancel(),
+    };
+  };
+  const h = follower(1, machine);
+  h.node.start();
+  try {
+    h.node.step(heartbeatFrom2());
+    h.node.step(committedPutsFrom2());
+    await until(() => steps > 0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const elapsedMs = performance.now() - firstStepAt;
+    // Steps may take snapshotTimeSharePercent of the time since the first,
+    // plus one idle slice and the step that crossed the line.
+    const allowedMs = (elapsedMs * snapshotTimeSharePercent) / 100 + snapshotIdleSliceMs + stepMs;
+    assert.ok(steps * stepMs <= allowedMs, `${steps} steps of ${stepMs} ms in ${elapsedMs} ms`);
+    assert.ok(steps >= 3, `${steps} steps: the snapshot still progresses`);
   } finally {
     await h.node.stop();
   }
