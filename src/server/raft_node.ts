@@ -96,8 +96,6 @@ export interface RaftNodeOptions {
    * do, while the snapshot is behind its pace.
    */
   readonly snapshotStepBytes?: number;
-  /** The share of time a snapshot's steps may take (default {@linkcode snapshotTimeSharePercent}). */
-  readonly snapshotTimeSharePercent?: number;
 }
 
 /** A snapshot being encoded step by step, paced (see {@linkcode snapshotTimeSharePercent}). */
@@ -521,7 +519,7 @@ export class RaftNode {
    * idle slice, so the first step runs at once).
    */
   #snapshotStepDelayMs(pending: PendingSnapshot): number {
-    const share = (this.#options.snapshotTimeSharePercent ?? snapshotTimeSharePercent) / 100;
+    const share = snapshotTimeSharePercent / 100;
     const allowedMs = (performance.now() - pending.startedMs) * share + snapshotIdleSliceMs;
     return pending.spentMs < allowedMs ? 0 : Math.ceil((pending.spentMs - allowedMs) / share);
   }
