@@ -95,3 +95,23 @@ Deno.test("on disk, zeroFill writes the first segment's blocks and a cut without
     Deno.removeSync(root, { recursive: true });
   }
 });
+
+Deno.test("ZeroFilledSegments: a file is flushed a chunk at a time, never 64 MiB in one fsync", async () => {
+  const fs = new MemFileSystem();
+  const chunkBytes = 1024 * 1024;
+  const segmentBytes = 3 * chunkBytes + 100;
+  const syncedSizes: number[] = [];
+  fs.asyncGate = (op) => {
+    if (op.kind === "sync" && op.path.endsWith(".fill.tmp")) {
+      syncedSizes.push(fs.readFile(op.path).length);
+    }
+  };
+  const supplier = new ZeroFilledSegments(fs, "wal", segmentBytes);
+  fs.mkdirAll("wal");
+  supplier.start();
+  await supplier.whenReady();
+  await supplier.stop();
+  assert.deepEqual(syncedSizes, [chunkBytes, 2 * chunkBytes, 3 * chunkBytes, segmentBytes]);
+  const [ready] = fs.readDir("wal");
+  assert.equal(fs.readFile(joinPath("wal", ready!)).length, segmentBytes);
+});
