@@ -457,11 +457,20 @@ function deepEqualTo(actual: Snapshot, expected: Snapshot): boolean {
   }
 }
 
-Deno.test("Snapshotter: saveAsync writes the same file as save, in chunks, and prunes nothing", async () => {
+Deno.test("Snapshotter: saveAsync writes the same file as save, in chunks each flushed, and prunes nothing", async () => {
   const big = snapshot(30, 3, "0123456789".repeat(250_000), JOINT_CONF); // 2.5 MB: three chunks
   const { fs, snap } = setup(1);
   snap.save(snapshot(10, 1));
+  const syncedBytes: number[] = []; // flushed a chunk at a time, not all at the end
+  fs.asyncGate = (op) => {
+    if (op.kind === "sync") syncedBytes.push(fs.readFile(op.path).length);
+  };
   assert.equal(await snap.saveAsync(big), true);
+  fs.asyncGate = null;
+  const fileBytes = encodeSnapshotFile(big).length;
+  const headBytes = fileBytes - big.data.length;
+  const mib = 1024 * 1024;
+  assert.deepEqual(syncedBytes, [headBytes + mib, headBytes + 2 * mib, fileBytes, fileBytes]);
   assert.deepEqual(fs.readFile(joinPath(DIR, snapshotFileName(3, 30))), encodeSnapshotFile(big));
   assert.deepEqual(fs.readDir(DIR), [snapshotFileName(1, 10), snapshotFileName(3, 30)]);
   snap.prune(30, 3);
