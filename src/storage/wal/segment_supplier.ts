@@ -78,9 +78,16 @@ export class ZeroFilledSegments implements SegmentSupplier {
 
   #fillNext(): void {
     if (this.#stopped || this.#filling !== null) return;
-    this.#filling = this.#fill().finally(() => {
-      this.#filling = null;
-    });
+    this.#filling = this.#fill()
+      .catch(() => {
+        // The disk failed under the file being prepared: prepare no more. A
+        // cut then extends its own file, and the WAL's own writes and syncs
+        // report the failure; the leftover is removed at the next open.
+        this.#stopped = true;
+      })
+      .finally(() => {
+        this.#filling = null;
+      });
   }
 
   async #fill(): Promise<void> {
@@ -99,7 +106,11 @@ export class ZeroFilledSegments implements SegmentSupplier {
         await file.sync();
       }
     } finally {
-      file.close();
+      try {
+        file.close();
+      } catch {
+        // already failed: the error that brought us here is the one to report
+      }
     }
     if (this.#stopped) return;
     const path = joinPath(this.#dir, name);

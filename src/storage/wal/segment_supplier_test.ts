@@ -115,3 +115,23 @@ Deno.test("ZeroFilledSegments: a file is flushed a chunk at a time, never 64 MiB
   const [ready] = fs.readDir("wal");
   assert.equal(fs.readFile(joinPath("wal", ready!)).length, segmentBytes);
 });
+
+Deno.test("ZeroFilledSegments: a disk failure while preparing stops it quietly (a cut then extends its own file)", async () => {
+  const fs = new MemFileSystem();
+  fs.mkdirAll("wal");
+  let crashed = false;
+  fs.asyncGate = (op) => {
+    if (op.kind === "sync" && !crashed) {
+      crashed = true;
+      fs.crash(); // the handle being filled dies with the disk's old life
+    }
+  };
+  const supplier = new ZeroFilledSegments(fs, "wal", 3 * 1024 * 1024);
+  supplier.start();
+  await supplier.whenReady(); // settles: no rejection escapes
+  assert.ok(crashed);
+  assert.equal(supplier.take(), null);
+  await supplier.whenReady();
+  assert.equal(supplier.take(), null, "nothing more is prepared");
+  await supplier.stop();
+});
