@@ -285,3 +285,41 @@ Deno.test("a new member's first WAL segment is written with zeros, not sparse (c
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a snapshot waits for --snapshot-count entries and as many entry bytes as the last one had", async () => {
+  const fs = new MemFileSystem();
+  const dir = "/data/default.etcd/member/snap";
+  const snapshots = () => fs.readDir(dir).filter((n) => n.endsWith(".snap")).length;
+  const eventually = async (count: number) => {
+    for (let i = 0; i < 200 && snapshots() < count; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(snapshots(), count);
+  };
+  const member = await start(fs, { snapshotCount: 5 });
+  try {
+    const value = new Uint8Array(2000).fill(97);
+    // One entry of about 16 KB: the store a snapshot will hold.
+    const bigTxn = (prefix: string, count: number) =>
+      member.server.txn(txnRequest({
+        success: Array.from({ length: count }, (_, i) => ({
+          requestPut: putRequest({ key: bytes(`${prefix}${i}`), value }),
+        })),
+      }));
+    const tiny = (key: string) =>
+      member.server.put(putRequest({ key: bytes(key), value: bytes("x") }));
+    const first = snapshots();
+    await bigTxn("big", 8);
+    for (let i = 0; i < 6; i++) await tiny(`first${i}`);
+    await eventually(first + 1);
+    // More than --snapshot-count entries, but a few hundred bytes: not yet.
+    for (let i = 0; i < 20; i++) await tiny(`small${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(snapshots(), first + 1, "20 tiny entries do not rewrite a 16 KB store");
+    await bigTxn("more", 10); // 20 KB more: now it is due
+    await tiny("last");
+    await eventually(first + 2);
+  } finally {
+    await member.stop();
+  }
+});

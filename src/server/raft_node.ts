@@ -103,6 +103,8 @@ interface PendingSnapshot {
   readonly writer: StateSnapshotWriter;
   /** The configuration at the snapshot's index. */
   readonly confState: ConfState;
+  /** The entry bytes applied up to its index (see RaftNode's accounting). */
+  readonly entryBytesApplied: number;
   /** When it began (`performance.now()`). */
   readonly startedMs: number;
   /** Time its steps took so far. */
@@ -147,6 +149,11 @@ export class RaftNode {
   #stopped = false;
   #done: Promise<void> | null = null;
   #snapshotIndex: number;
+  /** Bytes of the last snapshot's data (saved, installed or loaded at start). */
+  #snapshotBytes: number;
+  /** Bytes of entry data applied since the start, and as of the last snapshot's index. */
+  #entryBytesApplied = 0;
+  #entryBytesAtSnapshot = 0;
   /** A snapshot being written between Readys, with the configuration at its index. */
   #pendingSnapshot: PendingSnapshot | null = null;
   /**
@@ -171,6 +178,7 @@ export class RaftNode {
     this.#options = options;
     this.#machine = options.machine;
     this.#snapshotIndex = options.storage.snapshot().metadata.index;
+    this.#snapshotBytes = options.storage.snapshot().data.length;
     this.#term = options.storage.hardState().term;
     this.#raw = new RawNode({
       id: options.id,
@@ -473,6 +481,8 @@ export class RaftNode {
     this.#pendingSnapshot = null;
     this.#machine = this.#options.hooks.restoreMachine(data, index);
     this.#snapshotIndex = index;
+    this.#snapshotBytes = data.length;
+    this.#entryBytesAtSnapshot = this.#entryBytesApplied;
     this.#options.hooks.onSnapshotApplied(index);
   }
 
@@ -480,6 +490,7 @@ export class RaftNode {
     const hooks = this.#options.hooks;
     for (const entry of entries) {
       if (entry.index <= this.#machine.appliedIndex) continue; // in the snapshot already
+      this.#entryBytesApplied += entry.data.length;
       if (entry.type === "confChange") {
         const change = decodeConfChange(entry.data);
         // A change the members refuse (etcd's validation at apply) leaves the configuration as is.
@@ -501,11 +512,16 @@ export class RaftNode {
     if (this.#pendingSnapshot === null) {
       if (this.#savingSnapshot !== null) return; // one at a time: the last is still being saved
       const applied = this.#machine.appliedIndex;
-      if (!snapshotDue(this.#options.snapshotPolicy, applied, this.#snapshotIndex)) return;
+      const since = {
+        entries: applied - this.#snapshotIndex,
+        entryBytes: this.#entryBytesApplied - this.#entryBytesAtSnapshot,
+      };
+      if (!snapshotDue(this.#options.snapshotPolicy, since, this.#snapshotBytes)) return;
       const writer = this.#machine.beginSnapshot();
       this.#pendingSnapshot = {
         writer,
         confState: this.#raw.status().config,
+        entryBytesApplied: this.#entryBytesApplied,
         startedMs: performance.now(),
         spentMs: 0,
       };
@@ -546,7 +562,7 @@ export class RaftNode {
     this.#savingSnapshot = this.#options.storage
       .createSnapshotAsync(index, pending.confState, data)
       .then((saved) => {
-        if (saved !== null) this.#snapshotSaved(index);
+        if (saved !== null) this.#snapshotSaved(index, data.length, pending.entryBytesApplied);
       })
       .catch((error: unknown) => this.#snapshotFailed(error))
       .finally(() => (this.#savingSnapshot = null));
@@ -556,9 +572,13 @@ export class RaftNode {
    * The snapshot at `index` is durable, its WAL marker too: the in-memory
    * log may now drop what it covers (all but the catch-up entries).
    */
-  #snapshotSaved(index: number): void {
+  #snapshotSaved(index: number, bytes: number, entryBytesApplied: number): void {
     const { storage, snapshotPolicy } = this.#options;
-    this.#snapshotIndex = Math.max(this.#snapshotIndex, index);
+    if (index > this.#snapshotIndex) {
+      this.#snapshotIndex = index;
+      this.#snapshotBytes = bytes;
+      this.#entryBytesAtSnapshot = entryBytesApplied;
+    }
     const compactTo = compactIndexAfter(snapshotPolicy, index, storage.firstIndex());
     if (compactTo > 0) storage.compact(compactTo);
   }

@@ -6,10 +6,22 @@
  * log rather than from a snapshot. (WAL segments wholly before the snapshot
  * are released by DiskStorage when the snapshot is durable.)
  *
+ * One difference: etcd's snapshot is small (its bbolt file is durable on
+ * its own), ours holds the whole store. So a snapshot also waits until the
+ * entries since the last one hold as many bytes as that snapshot had (or
+ * {@linkcode snapshotEntryBytesMax}, whichever is less): rewriting the
+ * store then never costs more than the writes since it was last written,
+ * however large the store grows, while the WAL replayed at a restart and
+ * the log kept in memory stay within the store's size.
+ *
  * @module
  */
 
-import { snapshotCatchUpEntriesDefault, snapshotCountDefault } from "../util/limits.ts";
+import {
+  snapshotCatchUpEntriesDefault,
+  snapshotCountDefault,
+  snapshotEntryBytesMax,
+} from "../util/limits.ts";
 
 /** etcd's --snapshot-count and SnapshotCatchUpEntries. */
 export interface SnapshotPolicy {
@@ -37,13 +49,21 @@ export function validateSnapshotPolicy(policy: SnapshotPolicy): SnapshotPolicy {
   return policy;
 }
 
-/** Whether a snapshot is due at `appliedIndex`, the last one being at `snapshotIndex`. */
+/** What was applied since the last snapshot. */
+export interface SinceSnapshot {
+  readonly entries: number;
+  /** Bytes of those entries' data. */
+  readonly entryBytes: number;
+}
+
+/** Whether a snapshot is due after `since`, the last snapshot's data having `snapshotBytes`. */
 export function snapshotDue(
   policy: SnapshotPolicy,
-  appliedIndex: number,
-  snapshotIndex: number,
+  since: SinceSnapshot,
+  snapshotBytes: number,
 ): boolean {
-  return policy.snapshotCount > 0 && appliedIndex - snapshotIndex > policy.snapshotCount;
+  return policy.snapshotCount > 0 && since.entries > policy.snapshotCount &&
+    since.entryBytes >= Math.min(snapshotBytes, snapshotEntryBytesMax);
 }
 
 /**

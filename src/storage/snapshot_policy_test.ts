@@ -5,19 +5,34 @@ import {
   snapshotDue,
   validateSnapshotPolicy,
 } from "./snapshot_policy.ts";
+import { snapshotEntryBytesMax } from "../util/limits.ts";
 
 Deno.test("snapshot policy: due once more than snapshotCount entries were applied since the last snapshot", () => {
   const policy = { snapshotCount: 3, catchUpEntries: 0 };
-  assert.equal(snapshotDue(policy, 13, 10), false);
-  assert.equal(snapshotDue(policy, 14, 10), true);
+  const since = (entries: number) => ({ entries, entryBytes: 1000 });
+  assert.equal(snapshotDue(policy, since(3), 10), false);
+  assert.equal(snapshotDue(policy, since(4), 10), true);
+  assert.equal(snapshotDue({ snapshotCount: 1, catchUpEntries: 0 }, since(2), 10), true, "small");
   assert.equal(
-    snapshotDue({ snapshotCount: 1, catchUpEntries: 0 }, 3, 1),
-    true,
-    "small values work",
+    snapshotDue({ snapshotCount: 0, catchUpEntries: 0 }, since(1e9), 10),
+    false,
+    "0 never",
   );
-  assert.equal(snapshotDue({ snapshotCount: 0, catchUpEntries: 0 }, 1e9, 0), false, "0 never");
-  assert.equal(snapshotDue(DEFAULT_SNAPSHOT_POLICY, 100_001, 1), false);
-  assert.equal(snapshotDue(DEFAULT_SNAPSHOT_POLICY, 100_002, 1), true);
+  assert.equal(snapshotDue(DEFAULT_SNAPSHOT_POLICY, since(100_000), 10), false);
+  assert.equal(snapshotDue(DEFAULT_SNAPSHOT_POLICY, since(100_001), 10), true);
+});
+
+Deno.test("snapshot policy: and once the entries since hold as many bytes as the last snapshot, at most snapshotEntryBytesMax", () => {
+  const policy = { snapshotCount: 3, catchUpEntries: 0 };
+  assert.equal(snapshotDue(policy, { entries: 10, entryBytes: 499 }, 500), false);
+  assert.equal(snapshotDue(policy, { entries: 10, entryBytes: 500 }, 500), true);
+  assert.equal(snapshotDue(policy, { entries: 3, entryBytes: 5000 }, 500), false, "count first");
+  const huge = 4 * snapshotEntryBytesMax;
+  assert.equal(
+    snapshotDue(policy, { entries: 10, entryBytes: snapshotEntryBytesMax - 1 }, huge),
+    false,
+  );
+  assert.equal(snapshotDue(policy, { entries: 10, entryBytes: snapshotEntryBytesMax }, huge), true);
 });
 
 Deno.test("snapshot policy: compaction keeps catchUpEntries before the snapshot, and never goes below the first index", () => {

@@ -50,6 +50,13 @@ export const walFilesMaxDefault = 5;
 /** Applied entries between snapshots (etcd's --snapshot-count default). */
 export const snapshotCountDefault = 100_000;
 
+/**
+ * Entry bytes since the last snapshot after which the next is due however
+ * large the store (see storage/snapshot_policy.ts): below the store's size
+ * the snapshot waits for as many bytes as it had, up to this.
+ */
+export const snapshotEntryBytesMax = 256 * 1024 * 1024;
+
 /** Entries kept in the log before a snapshot for slow followers (etcd's SnapshotCatchUpEntries). */
 export const snapshotCatchUpEntriesDefault = 5_000;
 
