@@ -13,7 +13,7 @@ import { DiskStorage } from "../storage/raft_storage.ts";
 import { SeededPrng } from "../util/prng.ts";
 import { encodeRequest } from "./entry_codec.ts";
 import { RaftNode, type RaftNodeHooks } from "./raft_node.ts";
-import { StateMachine } from "./state_machine.ts";
+import { StateMachine, type StateSnapshotWriter } from "./state_machine.ts";
 import {
   snapshotIdleSliceMs,
   snapshotStepBytes,
@@ -190,28 +190,42 @@ Deno.test("raft node: a follower forwards one MsgProp per leader message, holdin
   }
 });
 
-Deno.test("raft node: a snapshot is encoded in small steps, and an idle member takes many per turn", async () => {
+/** A state machine whose snapshots take `step` for each step (given the real writer). */
+function withSnapshotSteps(
+  step: (writer: StateSnapshotWriter, budget: number) => boolean,
+): StateMachine {
   const machine = StateMachine.create([], { quotaBytes: 1 << 30 });
   const begin = machine.beginSnapshot.bind(machine);
-  const budgets: number[] = [];
-  const stepsOfLargeStore = 5_000;
   machine.beginSnapshot = () => {
     const writer = begin();
     return {
       index: writer.index,
-      // Unfinished for thousands of steps, as a large store would be.
-      step: (
-        budget,
-      ) => (budgets.push(budget), writer.step(budget) && budgets.length > stepsOfLargeStore),
+      step: (budget) => step(writer, budget),
       result: () => writer.result(),
       cancel: () => writer.cancel(),
     };
   };
+  return machine;
+}
+
+/** A follower that snapshots after every entry, started on `machine` and given a few puts. */
+function snapshottingFollower(machine: StateMachine): Harness {
   const h = follower(1, machine);
   h.node.start();
+  h.node.step(heartbeatFrom2());
+  h.node.step(committedPutsFrom2());
+  return h;
+}
+
+Deno.test("raft node: a snapshot is encoded in small steps, and an idle member takes many per turn", async () => {
+  const budgets: number[] = [];
+  const stepsOfLargeStore = 5_000;
+  // Unfinished for thousands of steps, as a large store would be.
+  const machine = withSnapshotSteps((writer, budget) => (
+    budgets.push(budget), writer.step(budget) && budgets.length > stepsOfLargeStore
+  ));
+  const h = snapshottingFollower(machine);
   try {
-    h.node.step(heartbeatFrom2());
-    h.node.step(committedPutsFrom2());
     // One step per timer turn would need thousands of turns (seconds): `until` gives up sooner.
     await until(() => budgets.length > stepsOfLargeStore);
     assert.ok(budgets.every((budget) => budget === snapshotStepBytes));
@@ -222,31 +236,18 @@ Deno.test("raft node: a snapshot is encoded in small steps, and an idle member t
 });
 
 Deno.test("raft node: snapshot steps take at most their share of the time, however slow each one is", async () => {
-  const machine = StateMachine.create([], { quotaBytes: 1 << 30 });
-  const begin = machine.beginSnapshot.bind(machine);
   const stepMs = 2; // a slow step: a cold JIT, or records spread over the heap
   let steps = 0;
   let firstStepAt = 0;
-  machine.beginSnapshot = () => {
-    const writer = begin();
-    return {
-      index: writer.index,
-      step: (budget) => {
-        if (steps++ === 0) firstStepAt = performance.now();
-        const until = performance.now() + stepMs;
-        while (performance.now() < until); // busy, as encoding is
-        writer.step(budget);
-        return false; // never finishes: a huge store
-      },
-      result: () => writer.result(),
-      cancel: () => writer.cancel(),
-    };
-  };
-  const h = follower(1, machine);
-  h.node.start();
+  const machine = withSnapshotSteps((writer, budget) => {
+    if (steps++ === 0) firstStepAt = performance.now();
+    const until = performance.now() + stepMs;
+    while (performance.now() < until); // busy, as encoding is
+    writer.step(budget);
+    return false; // never finishes: a huge store
+  });
+  const h = snapshottingFollower(machine);
   try {
-    h.node.step(heartbeatFrom2());
-    h.node.step(committedPutsFrom2());
     await until(() => steps > 0);
     await new Promise((resolve) => setTimeout(resolve, 400));
     const elapsedMs = performance.now() - firstStepAt;
