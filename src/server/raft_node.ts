@@ -325,11 +325,12 @@ export class RaftNode {
       this.#feedProposals();
       if (!this.#raw.hasReady()) {
         const pending = this.#pendingSnapshot;
+        const delayMs = pending === null ? 0 : this.#snapshotStepDelayMs(pending);
         if (pending === null) {
           await new Promise<void>((resolve) => (this.#wake = resolve));
-        } else if (this.#snapshotStepDelayMs(pending) > 0) {
+        } else if (delayMs > 0) {
           // Ahead of its pace: wait for work, or until the next step is due.
-          await this.#sleep(this.#snapshotStepDelayMs(pending));
+          await this.#sleep(delayMs);
         } else {
           // Nothing to do but the snapshot, behind its pace: steps for at
           // most a slice, then lets requests in.
