@@ -175,10 +175,12 @@ export const snapshotIdleSliceMs = 2;
  * records are spread over the heap), and the first steps of each snapshot
  * run before the JIT has compiled the encoder again, 50 times slower; as
  * fast as idle time allowed, the three members of a loopback cluster on two
- * cores took half the machine and halved the throughput meanwhile. At 10%,
- * an 80 MB store takes about 4 s.
+ * cores took half the machine and halved the throughput meanwhile. At 5%,
+ * an 80 MB store takes about 8 s; a thinner share spreads the same work
+ * over more requests, each slowed less (10% cut a saturated cluster's
+ * throughput by about a third while it ran).
  */
-export const snapshotTimeSharePercent = 10;
+export const snapshotTimeSharePercent = 5;
 
 // ---- leases (src/lease, the server's lease handling) ----
 
