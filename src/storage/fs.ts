@@ -77,6 +77,19 @@ export class FileExistsError extends Error {
 }
 
 /** Joins path segments with "/". */
+/**
+ * Closes `handle`, ignoring a failure: after an error, when the handle may
+ * be closed already or its file system crashed, there is nothing left to
+ * release and the earlier error is the one to report.
+ */
+export function closeQuietly(handle: FileHandle): void {
+  try {
+    handle.close();
+  } catch {
+    // nothing left to release
+  }
+}
+
 export function joinPath(...parts: string[]): string {
   return parts.filter((part) => part !== "").join("/").replace(/\/+/g, "/");
 }

@@ -34,7 +34,7 @@ import type { ConfState, Snapshot } from "../../raft/types.ts";
 import { crc32c } from "../../util/crc.ts";
 import { nativeCrc32Range } from "../native_crc32.ts";
 import { snapshotBytesMax, snapshotsMaxDefault } from "../../util/limits.ts";
-import { type FileHandle, type FileSystem, joinPath, writeFileAtomic } from "../fs.ts";
+import { closeQuietly, type FileSystem, joinPath, writeFileAtomic } from "../fs.ts";
 
 /** Where a snapshot file stands in the log, read from its name. */
 export interface SnapshotName {
@@ -458,13 +458,5 @@ export class Snapshotter {
         file: joinPath(this.#dir, old.name),
       });
     }
-  }
-}
-
-function closeQuietly(file: FileHandle): void {
-  try {
-    file.close();
-  } catch {
-    // its file system crashed (a simulated disk): nothing left to release
   }
 }

@@ -10,8 +10,7 @@
  * @module
  */
 
-import type { FileSystem } from "../fs.ts";
-import { joinPath } from "../fs.ts";
+import { closeQuietly, type FileSystem, joinPath } from "../fs.ts";
 
 /** Hands out synced, zero-filled files of the segment size, or null when none is ready. */
 export interface SegmentSupplier {
@@ -97,7 +96,7 @@ export class ZeroFilledSegments implements SegmentSupplier {
     try {
       file.truncate(0);
       for (let offset = 0; offset < this.#segmentBytes; offset += zeroChunkBytes) {
-        if (this.#stopped) return;
+        if (this.#stopped) break; // closed below, then left to the next open to remove
         const end = Math.min(this.#segmentBytes, offset + zeroChunkBytes);
         writeZeros((bytes, at) => file.writeAt(bytes, at), offset, end);
         // Flushed a chunk at a time (which lets requests run meanwhile): one
@@ -105,13 +104,11 @@ export class ZeroFilledSegments implements SegmentSupplier {
         // same disk and held them up for 40-70 ms.
         await file.sync();
       }
-    } finally {
-      try {
-        file.close();
-      } catch {
-        // already failed: the error that brought us here is the one to report
-      }
+    } catch (error) {
+      closeQuietly(file);
+      throw error;
     }
+    file.close();
     if (this.#stopped) return;
     const path = joinPath(this.#dir, name);
     this.#fs.rename(tmp, path);

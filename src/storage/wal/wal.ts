@@ -33,7 +33,7 @@ import {
   type HardState,
   isEmptyHardState,
 } from "../../raft/types.ts";
-import { type FileHandle, type FileSystem, joinPath } from "../fs.ts";
+import { closeQuietly, type FileHandle, type FileSystem, joinPath } from "../fs.ts";
 import { encodedBytes, encodeRecords } from "./encoder.ts";
 import { readWal, type TailState, type WalContents } from "./reader.ts";
 import type { WalMetadata, WalRecord, WalSnapshotMarker } from "./record.ts";
@@ -530,14 +530,6 @@ export class Wal {
 
   #fail(error: unknown): void {
     if (this.#failure === null) this.#failure = { error };
-  }
-}
-
-function closeQuietly(handle: FileHandle): void {
-  try {
-    handle.close();
-  } catch {
-    // already closed, or its file system crashed: nothing left to release
   }
 }
 
