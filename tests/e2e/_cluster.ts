@@ -6,8 +6,14 @@
 import { MemberProcess } from "./_member_process.ts";
 
 /** Where the ports {@linkcode freePort} picks from: below Linux's ephemeral range (32768–60999). */
-const PICK_FROM = 20_000;
+const PICK_FROM = 10_000;
 const PICK_TO = 32_000;
+/**
+ * The next port to try: from a random start, onwards, so this test module
+ * never hands out one port twice (a port just checked and closed is free
+ * again) and modules running in parallel start far apart.
+ */
+let nextPick = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
 
 /**
  * A port free right now on 127.0.0.1, outside the kernel's ephemeral range:
@@ -17,7 +23,8 @@ const PICK_TO = 32_000;
  */
 export function freePort(): number {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
+    const port = nextPick;
+    nextPick = nextPick + 1 < PICK_TO ? nextPick + 1 : PICK_FROM;
     try {
       Deno.listen({ hostname: "127.0.0.1", port }).close();
       return port;
